@@ -1,0 +1,124 @@
+/**
+ * buildApp(deps): the configured Fastify instance. main.ts only listens; tests `inject` into it.
+ * Load order: external plugins, then decorators (config, database, network), then routes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Kysely } from 'kysely';
+import type { Config } from './config.js';
+import type { Database } from './db/schema.js';
+import type { DialectName } from './db/dialect.js';
+import type { NetworkState } from './network/state.js';
+import { errorsPlugin } from './plugins/errors.js';
+import { authPlugin } from './plugins/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { stationRoutes } from './routes/stations.js';
+import { regionRoutes } from './routes/regions.js';
+import { basemapRoutes } from './routes/basemap.js';
+import { authRoutes } from './routes/auth.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Kysely<Database>;
+  dialect: DialectName;
+  network: NetworkState | null;
+  /** Folder of the built client; defaults to dist/client beside the repository root. */
+  clientDir?: string;
+  logger?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Kysely<Database>;
+    dialect: DialectName;
+    network: NetworkState | null;
+  }
+}
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 2 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(errorsPlugin);
+  await app.register(cookie);
+  const online = deps.config.basemapStyle ? ['https:'] : [];
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:', ...online],
+        workerSrc: ["'self'", 'blob:'],
+        childSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'", ...online],
+        fontSrc: ["'self'", ...online],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Practice Map API (文明实践服务地图)', version: '0.1.0' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'pm_session' } } },
+    },
+  });
+
+  await app.register(
+    fp(
+      async (instance) => {
+        instance.decorate('config', deps.config);
+        instance.decorate('db', deps.db);
+        instance.decorate('dialect', deps.dialect);
+        instance.decorate('network', deps.network);
+      },
+      { name: 'database' },
+    ),
+  );
+  await app.register(authPlugin);
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes);
+      await api.register(authRoutes);
+      await api.register(stationRoutes);
+      await api.register(regionRoutes);
+      await api.register(basemapRoutes);
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: '/api' },
+  );
+
+  const clientDir = deps.clientDir ?? path.join(ROOT, 'dist/client');
+  const hasClient = fs.existsSync(path.join(clientDir, 'index.html'));
+  if (hasClient) {
+    await app.register(fastifyStatic, { root: clientDir, wildcard: false, maxAge: '1h', index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' && !request.url.startsWith('/api') && hasClient) {
+      // The client routes (/, /plan, /screen, /stations/:id) are all served by the single page.
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', clientDir);
+    }
+    return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,78 @@
+/**
+ * Command line: `npm run cli -- <command>`. Settings come from the same environment as the server.
+ *   demo [--seed N]                                     regenerate the demo district (replaces all data)
+ *   user add <name> --role R [--station ID] [--password P]
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config.js';
+import { openDatabase } from './db/dialect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { installDemo } from './demo/install.js';
+import { createUser, UserInputError } from './auth/users.js';
+
+const USAGE = `Usage: npm run cli -- <command>
+  demo [--seed N]                                          generate the demo district (replaces all data)
+  user add <username> --role organizer|planner|admin [--station ID] [--password P]`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  const { db } = openDatabase(config);
+  try {
+    await migrateToLatest(db);
+    if (command === 'demo') {
+      const { values } = parseArgs({ args: rest, options: { seed: { type: 'string' } }, strict: true });
+      const seed = values.seed === undefined ? 1 : Number(values.seed);
+      if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31) throw new UserInputError(`Invalid --seed "${values.seed}": a non-negative integer`);
+      const started = Date.now();
+      const { dataset, accounts, accountsFile } = await installDemo(db, config.dataDir, { seed });
+      const people = dataset.populationPoints.reduce((s, p) => s + p.population, 0);
+      console.log(
+        `Demo district (演示数据), seed ${seed}: ${dataset.regions.filter((r) => r.level === 'township').length} townships, ` +
+          `${dataset.stations.length} stations, ${people} people, ${dataset.activities.length} activities, ` +
+          `${dataset.osm.ways.length} ways, in ${Date.now() - started} ms.`,
+      );
+      console.log(`Accounts (also in ${accountsFile}, mode 600):`);
+      for (const a of accounts) console.log(`  ${a.role.padEnd(10)} ${a.username.padEnd(10)} ${a.password}`);
+      return 0;
+    }
+    if (command === 'user' && rest[0] === 'add') {
+      const { values, positionals } = parseArgs({
+        args: rest.slice(1),
+        options: { role: { type: 'string' }, station: { type: 'string' }, password: { type: 'string' } },
+        allowPositionals: true,
+        strict: true,
+      });
+      if (positionals.length !== 1) throw new UserInputError('user add takes exactly one username');
+      if (!values.role) throw new UserInputError('--role is required (organizer, planner or admin)');
+      const stationId = values.station === undefined ? null : Number(values.station);
+      if (stationId !== null && (!Number.isInteger(stationId) || stationId < 1)) throw new UserInputError(`Invalid --station "${values.station}"`);
+      const user = await createUser(db, { username: positionals[0], role: values.role, stationId, password: values.password });
+      console.log(`Created ${user.role} "${user.username}" (id ${user.id}).`);
+      if (user.generated) console.log(`Password (shown once): ${user.password}`);
+      return 0;
+    }
+    console.error(`Unknown command "${argv.join(' ')}"\n${USAGE}`);
+    return 2;
+  } catch (err) {
+    if (err instanceof UserInputError || (err instanceof TypeError && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS'))) {
+      console.error(`Error: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  } finally {
+    await db.destroy();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  },
+);

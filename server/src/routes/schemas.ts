@@ -1,0 +1,48 @@
+/** TypeBox schemas shared by routes: GeoJSON shapes, errors, and common query fields. */
+import { Type, type TSchema } from '@sinclair/typebox';
+import { SERVICE_CATEGORIES, STATION_LEVELS } from '../db/schema.js';
+
+export const ErrorResponse = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String() }),
+});
+
+export const Geometry = Type.Object({
+  type: Type.String(),
+  coordinates: Type.Unknown(),
+});
+
+export const PointGeometry = Type.Object({
+  type: Type.Literal('Point'),
+  coordinates: Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }),
+});
+
+export function Feature<P extends TSchema, G extends TSchema>(properties: P, geometry: G) {
+  return Type.Object({
+    type: Type.Literal('Feature'),
+    id: Type.Optional(Type.Union([Type.Number(), Type.String()])),
+    properties,
+    geometry,
+  });
+}
+
+export function FeatureCollection<F extends TSchema>(feature: F) {
+  return Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(feature) });
+}
+
+export const StationLevel = Type.Union(STATION_LEVELS.map((l) => Type.Literal(l)));
+export const ServiceCategory = Type.Union(SERVICE_CATEGORIES.map((c) => Type.Literal(c)));
+export const RegionCode = Type.String({ pattern: '^[0-9]{12}$', description: '12-digit statistics code' });
+
+/** `minLon,minLat,maxLon,maxLat` */
+export const BBoxQuery = Type.String({
+  pattern: '^-?[0-9]+(\\.[0-9]+)?(,-?[0-9]+(\\.[0-9]+)?){3}$',
+  description: 'minLon,minLat,maxLon,maxLat (WGS-84)',
+});
+
+export const errorResponses = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+} as const;

@@ -1,0 +1,311 @@
+/** Stations: public reads as GeoJSON; planners and admins create, update and delete. */
+import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { STATION_LEVELS, type Station, type StationLevel } from '../db/schema.js';
+import { containsText } from '../db/dialect.js';
+import { requireRole, seesPersonalData } from '../plugins/auth.js';
+import { badRequest, conflict, notFound } from '../plugins/errors.js';
+import { pointInArea, type AreaGeometry } from '../geo/polygon.js';
+import { BBoxQuery, Feature, FeatureCollection, PointGeometry, RegionCode, ServiceCategory, StationLevel as StationLevelSchema, errorResponses } from './schemas.js';
+
+const StationProperties = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  level: StationLevelSchema,
+  regionCode: Type.String(),
+  regionName: Type.String(),
+  villageCode: Type.Union([Type.String(), Type.Null()]),
+  villageName: Type.Union([Type.String(), Type.Null()]),
+  address: Type.String(),
+  hours: Type.String(),
+  services: Type.Array(ServiceCategory),
+  /** Personal data: present only for logged-in roles. */
+  contactName: Type.Optional(Type.String()),
+  contactPhone: Type.Optional(Type.String()),
+});
+const StationFeature = Feature(StationProperties, PointGeometry);
+
+const StationDetailProperties = Type.Composite([
+  StationProperties,
+  Type.Object({
+    description: Type.String(),
+    teams: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), category: ServiceCategory, members: Type.Integer() })),
+    volunteers: Type.Integer(),
+    activitiesLast90Days: Type.Integer(),
+    updatedAt: Type.String(),
+  }),
+]);
+const StationDetail = Feature(StationDetailProperties, PointGeometry);
+
+const LevelList = Type.String({
+  pattern: `^(${STATION_LEVELS.join('|')})(,(${STATION_LEVELS.join('|')}))*$`,
+  description: 'comma-separated levels: center,institute,station,point',
+});
+
+const ListQuery = Type.Object(
+  {
+    level: Type.Optional(LevelList),
+    region: Type.Optional(RegionCode),
+    bbox: Type.Optional(BBoxQuery),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+const Lon = Type.Number({ minimum: -180, maximum: 180 });
+const Lat = Type.Number({ minimum: -90, maximum: 90 });
+const Text = (max: number) => Type.String({ maxLength: max });
+const StationWrite = {
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  level: StationLevelSchema,
+  lon: Lon,
+  lat: Lat,
+  regionCode: Type.Optional(RegionCode),
+  villageCode: Type.Optional(Type.Union([RegionCode, Type.Null()])),
+  address: Type.Optional(Text(200)),
+  hours: Type.Optional(Text(200)),
+  services: Type.Optional(Type.Array(ServiceCategory, { uniqueItems: true, maxItems: 10 })),
+  description: Type.Optional(Text(2000)),
+  contactName: Type.Optional(Text(50)),
+  contactPhone: Type.Optional(Type.String({ maxLength: 30, pattern: '^[0-9+() -]*$' })),
+};
+const CreateBody = Type.Object(StationWrite, { additionalProperties: false });
+const UpdateBody = Type.Partial(Type.Object(StationWrite), { additionalProperties: false, minProperties: 1 });
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+type StationRow = Station & { region_name: string | null; village_name: string | null };
+
+function parseBBox(raw: string): [number, number, number, number] {
+  const [a, b, c, d] = raw.split(',').map(Number);
+  if (a < -180 || c > 180 || b < -90 || d > 90) throw badRequest(`querystring.bbox: out of range (${raw})`);
+  if (a > c || b > d) throw badRequest(`querystring.bbox: min must not exceed max (${raw})`);
+  return [a, b, c, d];
+}
+
+function toFeature(row: StationRow, personal: boolean): Static<typeof StationFeature> {
+  const properties: Static<typeof StationProperties> = {
+    id: row.id,
+    name: row.name,
+    level: row.level,
+    regionCode: row.region_code,
+    regionName: row.region_name ?? '',
+    villageCode: row.village_code,
+    villageName: row.village_name,
+    address: row.address,
+    hours: row.hours,
+    services: JSON.parse(row.services),
+  };
+  if (personal) {
+    properties.contactName = row.contact_name;
+    properties.contactPhone = row.contact_phone;
+  }
+  return { type: 'Feature', id: row.id, properties, geometry: { type: 'Point', coordinates: [row.lon, row.lat] } };
+}
+
+export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const baseQuery = () =>
+    app.db
+      .selectFrom('stations')
+      .leftJoin('regions as township', 'township.code', 'stations.region_code')
+      .leftJoin('regions as village', 'village.code', 'stations.village_code')
+      .selectAll('stations')
+      .select(['township.name as region_name', 'village.name as village_name']);
+
+  async function loadStation(id: number): Promise<StationRow> {
+    const row = await baseQuery().where('stations.id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(`No station with id ${id}`);
+    return row as StationRow;
+  }
+
+  /** Checks a station's place against the imported boundaries and works out its township. */
+  async function placeStation(lon: number, lat: number, regionCode: string | undefined, villageCode: string | null | undefined) {
+    const district = await app.db.selectFrom('regions').select(['geometry']).where('level', '=', 'district').execute();
+    const districtShapes = district.filter((d) => d.geometry).map((d) => JSON.parse(d.geometry!) as AreaGeometry);
+    if (districtShapes.length && !districtShapes.some((g) => pointInArea(lon, lat, g))) {
+      throw badRequest(`body.lon/lat: (${lon}, ${lat}) lies outside the district`);
+    }
+    const townships = await app.db.selectFrom('regions').select(['code', 'name', 'geometry']).where('level', '=', 'township').execute();
+    const containing = townships.find((t) => t.geometry && pointInArea(lon, lat, JSON.parse(t.geometry) as AreaGeometry));
+    let township = regionCode;
+    if (regionCode) {
+      const named = townships.find((t) => t.code === regionCode);
+      if (!named) throw badRequest(`body.regionCode: no township with code ${regionCode}`);
+      if (containing && containing.code !== regionCode) {
+        throw badRequest(`body.regionCode: (${lon}, ${lat}) lies in ${containing.name} (${containing.code}), not ${named.name}`);
+      }
+    } else {
+      if (!containing) throw badRequest(`body.lon/lat: (${lon}, ${lat}) is not inside any township; give regionCode`);
+      township = containing.code;
+    }
+    if (villageCode) {
+      const village = await app.db.selectFrom('regions').select(['parent_code', 'level']).where('code', '=', villageCode).executeTakeFirst();
+      if (!village || village.level !== 'village') throw badRequest(`body.villageCode: no village or community with code ${villageCode}`);
+      if (village.parent_code !== township) throw badRequest(`body.villageCode: ${villageCode} is not in township ${township}`);
+    }
+    return township!;
+  }
+
+  app.get(
+    '/stations',
+    {
+      schema: {
+        summary: 'Stations as GeoJSON points, filtered by level, region, bbox and name',
+        querystring: ListQuery,
+        response: { 200: FeatureCollection(StationFeature), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { level, region, bbox, q } = request.query;
+      let query = baseQuery();
+      if (level) query = query.where('stations.level', 'in', level.split(',') as StationLevel[]);
+      if (region) {
+        const r = await app.db.selectFrom('regions').select(['level']).where('code', '=', region).executeTakeFirst();
+        if (!r) throw badRequest(`querystring.region: no region with code ${region}`);
+        if (r.level === 'township') query = query.where('stations.region_code', '=', region);
+        else if (r.level === 'village') query = query.where('stations.village_code', '=', region);
+      }
+      if (bbox) {
+        const [w, s, e, n] = parseBBox(bbox);
+        query = query.where('stations.lon', '>=', w).where('stations.lon', '<=', e).where('stations.lat', '>=', s).where('stations.lat', '<=', n);
+      }
+      if (q) {
+        query = query.where((eb) => eb.or([containsText(app.db, 'stations.name', q), containsText(app.db, 'stations.address', q)]));
+      }
+      const rows = (await query.orderBy('stations.id').execute()) as StationRow[];
+      const personal = seesPersonalData(request);
+      return { type: 'FeatureCollection' as const, features: rows.map((r) => toFeature(r, personal)) };
+    },
+  );
+
+  async function detail(request: FastifyRequest, id: number): Promise<Static<typeof StationDetail>> {
+    const row = await loadStation(id);
+    const teams = await app.db.selectFrom('teams').select(['id', 'name', 'category', 'members']).where('station_id', '=', id).orderBy('id').execute();
+    const since = new Date(Date.now() - 90 * 86_400_000).toISOString();
+    const count = await app.db
+      .selectFrom('activities')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('station_id', '=', id)
+      .where('starts_at', '>=', since)
+      .where('starts_at', '<=', new Date().toISOString())
+      .where('cancelled', '=', 0)
+      .executeTakeFirstOrThrow();
+    const base = toFeature(row, seesPersonalData(request));
+    return {
+      ...base,
+      properties: {
+        ...base.properties,
+        description: row.description,
+        teams,
+        volunteers: teams.reduce((s, t) => s + t.members, 0),
+        activitiesLast90Days: Number(count.n),
+        updatedAt: row.updated_at,
+      },
+    };
+  }
+
+  app.get(
+    '/stations/:id',
+    { schema: { summary: 'One station with its teams', params: IdParams, response: { 200: StationDetail, ...errorResponses } } },
+    async (request) => detail(request, request.params.id),
+  );
+
+  app.post(
+    '/stations',
+    {
+      onRequest: requireRole('planner', 'admin'),
+      schema: { summary: 'Create a station (planner, admin)', body: CreateBody, response: { 201: StationDetail, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const regionCode = await placeStation(b.lon, b.lat, b.regionCode, b.villageCode);
+      const now = new Date().toISOString();
+      const row = await app.db
+        .insertInto('stations')
+        .values({
+          name: b.name.trim(),
+          level: b.level,
+          region_code: regionCode,
+          village_code: b.villageCode ?? null,
+          lon: b.lon,
+          lat: b.lat,
+          address: b.address ?? '',
+          hours: b.hours ?? '',
+          services: JSON.stringify(b.services ?? []),
+          description: b.description ?? '',
+          contact_name: b.contactName ?? '',
+          contact_phone: b.contactPhone ?? '',
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return reply.status(201).send(await detail(request, row.id));
+    },
+  );
+
+  app.patch(
+    '/stations/:id',
+    {
+      onRequest: requireRole('planner', 'admin'),
+      schema: { summary: 'Update a station (planner, admin)', params: IdParams, body: UpdateBody, response: { 200: StationDetail, ...errorResponses } },
+    },
+    async (request) => {
+      const id = request.params.id;
+      const current = await loadStation(id);
+      const b = request.body;
+      if (b.name !== undefined && b.name.trim() === '') throw badRequest('body.name: must not be blank');
+      const lon = b.lon ?? current.lon;
+      const lat = b.lat ?? current.lat;
+      const moved = b.lon !== undefined || b.lat !== undefined;
+      const villageCode = b.villageCode === undefined ? current.village_code : b.villageCode;
+      const regionCode =
+        moved || b.regionCode !== undefined || b.villageCode !== undefined
+          ? await placeStation(lon, lat, b.regionCode ?? (moved ? undefined : current.region_code), villageCode)
+          : current.region_code;
+      await app.db
+        .updateTable('stations')
+        .set({
+          ...(b.name !== undefined && { name: b.name.trim() }),
+          ...(b.level !== undefined && { level: b.level }),
+          ...(b.address !== undefined && { address: b.address }),
+          ...(b.hours !== undefined && { hours: b.hours }),
+          ...(b.services !== undefined && { services: JSON.stringify(b.services) }),
+          ...(b.description !== undefined && { description: b.description }),
+          ...(b.contactName !== undefined && { contact_name: b.contactName }),
+          ...(b.contactPhone !== undefined && { contact_phone: b.contactPhone }),
+          lon,
+          lat,
+          region_code: regionCode,
+          village_code: villageCode,
+          updated_at: new Date().toISOString(),
+        })
+        .where('id', '=', id)
+        .execute();
+      return detail(request, id);
+    },
+  );
+
+  app.delete(
+    '/stations/:id',
+    {
+      onRequest: requireRole('planner', 'admin'),
+      schema: { summary: 'Delete a station without activity history (planner, admin)', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
+    },
+    async (request, reply) => {
+      const id = request.params.id;
+      await loadStation(id);
+      const used = await app.db
+        .selectFrom('activities')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .where('station_id', '=', id)
+        .executeTakeFirstOrThrow();
+      if (Number(used.n) > 0) throw conflict(`Station ${id} has ${used.n} activities on record; it cannot be deleted without losing them`);
+      await app.db.transaction().execute(async (trx) => {
+        await trx.updateTable('users').set({ station_id: null }).where('station_id', '=', id).execute();
+        await trx.deleteFrom('teams').where('station_id', '=', id).execute();
+        await trx.deleteFrom('stations').where('id', '=', id).execute();
+      });
+      return reply.status(204).send(null);
+    },
+  );
+};
