@@ -109,10 +109,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const clientDir = deps.clientDir ?? path.join(ROOT, 'dist/client');
   const hasClient = fs.existsSync(path.join(clientDir, 'index.html'));
   if (hasClient) {
-    await app.register(fastifyStatic, { root: clientDir, wildcard: false, maxAge: '1h', index: false });
+    await app.register(fastifyStatic, { root: clientDir, wildcard: true, maxAge: '1h', index: false });
+    app.get('/', { schema: { hide: true } }, (request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html', clientDir));
   }
   app.setNotFoundHandler((request, reply) => {
-    if (request.method === 'GET' && !request.url.startsWith('/api') && hasClient) {
+    const pathname = request.url.split('?')[0];
+    if (request.method === 'GET' && !pathname.startsWith('/api') && !/\.[a-z0-9]+$/i.test(pathname) && hasClient) {
       // The client routes (/, /plan, /screen, /stations/:id) are all served by the single page.
       return reply.header('cache-control', 'no-cache').sendFile('index.html', clientDir);
     }

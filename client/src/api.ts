@@ -1,0 +1,98 @@
+/** The client's view of the API: fetch helpers and the types it shares with the server (types only). */
+import type { ServiceCategory, StationLevel, Role, RegionLevel, RegionKind } from '../../server/src/db/schema';
+
+export type { ServiceCategory, StationLevel, Role, RegionLevel, RegionKind };
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+  const { json, ...rest } = init;
+  const response = await fetch(path, {
+    ...rest,
+    credentials: 'same-origin',
+    headers: { ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...(rest.headers ?? {}) },
+    body: json !== undefined ? JSON.stringify(json) : rest.body,
+  });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as ApiErrorBody | null;
+    throw new ApiError(response.status, body?.error.code ?? 'HTTP', body?.error.message ?? response.statusText);
+  }
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+export interface StationProperties {
+  id: number;
+  name: string;
+  level: StationLevel;
+  regionCode: string;
+  regionName: string;
+  villageCode: string | null;
+  villageName: string | null;
+  address: string;
+  hours: string;
+  services: ServiceCategory[];
+  contactName?: string;
+  contactPhone?: string;
+}
+
+export interface StationDetailProperties extends StationProperties {
+  description: string;
+  teams: { id: number; name: string; category: ServiceCategory; members: number }[];
+  volunteers: number;
+  activitiesLast90Days: number;
+  updatedAt: string;
+}
+
+export interface PointFeature<P> {
+  type: 'Feature';
+  id?: number | string;
+  properties: P;
+  geometry: { type: 'Point'; coordinates: [number, number] };
+}
+
+export interface Collection<F> {
+  type: 'FeatureCollection';
+  features: F[];
+}
+
+export interface RegionProperties {
+  code: string;
+  name: string;
+  level: RegionLevel;
+  kind: RegionKind;
+  parentCode: string | null;
+  population: number;
+  labelLon: number;
+  labelLat: number;
+  stations: number;
+}
+
+export interface RegionFeature {
+  type: 'Feature';
+  id?: string;
+  properties: RegionProperties;
+  geometry: { type: string; coordinates: unknown };
+}
+
+export interface AppConfig {
+  basemapStyle: string | null;
+  demo: { seed: number } | null;
+  district: { code: string; name: string; bbox: [number, number, number, number]; center: [number, number] } | null;
+  network: boolean;
+}
+
+export interface SessionUser {
+  id: number;
+  username: string;
+  role: Role;
+  stationId: number | null;
+}

@@ -1,0 +1,68 @@
+import type zh from './zh-CN';
+
+const en: typeof zh = {
+  app: {
+    title: 'Civilization Practice Service Map',
+    demo: 'Demo data',
+    demoNote: 'A generated demo district: places, stations and people are fictional',
+    language: '中文',
+    languageLabel: 'Switch language',
+  },
+  auth: {
+    login: 'Log in',
+    logout: 'Log out',
+    username: 'Username',
+    password: 'Password',
+    submit: 'Log in',
+    cancel: 'Cancel',
+    failed: 'Wrong username or password',
+    title: 'Staff login',
+    hint: 'The public needs no login',
+  },
+  roles: { organizer: 'Organizer', planner: 'Planner', admin: 'Administrator' },
+  levels: { center: 'Center', institute: 'Institute', station: 'Station', point: 'Point' },
+  levelsLong: { center: 'Practice center (county)', institute: 'Practice institute (township)', station: 'Practice station (village, community)', point: 'Practice point (base, post)' },
+  services: {
+    theory: 'Policy talks', culture: 'Culture & arts', science: 'Science', health: 'Health', law: 'Legal aid', sports: 'Sports',
+    elderly: 'Elderly & disabled', children: 'Children', environment: 'Environment', customs: 'Civic customs',
+  },
+  map: {
+    legend: 'Legend',
+    stationsCount: '{n}',
+    zoomIn: 'Zoom in',
+    loading: 'Loading map…',
+    noNetwork: 'No street network loaded',
+    offline: 'Offline base map',
+  },
+  station: {
+    close: 'Close',
+    address: 'Address',
+    hours: 'Opening hours',
+    services: 'Services',
+    teams: 'Volunteer teams',
+    volunteers: 'Volunteers',
+    members: '{n} members',
+    activities90: 'Activities, last 90 days',
+    times: '{n}',
+    contact: 'Contact',
+    contactHidden: 'Contact details are shown to staff only',
+    region: 'Township',
+    noTeams: 'No teams registered',
+    open: 'Details',
+    back: 'Back to map',
+    notFound: 'Station not found',
+  },
+  list: {
+    title: 'Stations',
+    search: 'Search stations by name or address',
+    empty: 'No stations match',
+    all: 'All',
+  },
+  hours: {
+    days: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
+    through: '–',
+    closed: 'closed',
+    everyday: 'Daily',
+  },
+};
+export default en;

@@ -1,0 +1,17 @@
+import { createApp } from 'vue';
+import { createPinia } from 'pinia';
+import { createRouter, createWebHistory } from 'vue-router';
+import AppRoot from './AppRoot.vue';
+import { i18n } from './i18n';
+import './styles.css';
+
+const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/', name: 'map', component: () => import('./views/NearbyView.vue') },
+    { path: '/stations/:id(\\d+)', name: 'station', component: () => import('./views/NearbyView.vue') },
+    { path: '/:rest(.*)*', redirect: '/' },
+  ],
+});
+
+createApp(AppRoot).use(createPinia()).use(router).use(i18n).mount('#app');

@@ -1,0 +1,19 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { api, type SessionUser } from '../api';
+
+export const useSessionStore = defineStore('session', () => {
+  const user = ref<SessionUser | null>(null);
+
+  async function load() {
+    user.value = (await api<{ user: SessionUser | null }>('/api/auth/me')).user;
+  }
+  async function login(username: string, password: string) {
+    user.value = (await api<{ user: SessionUser }>('/api/auth/login', { method: 'POST', json: { username, password } })).user;
+  }
+  async function logout() {
+    await api('/api/auth/logout', { method: 'POST' });
+    user.value = null;
+  }
+  return { user, load, login, logout };
+});
