@@ -144,12 +144,27 @@ export function generateDemo(options: { seed?: number; now?: number } = {}): Dem
   // Stations stand beside a street: at the village's main lane, or by the town street nearest a community.
   const xy = streets.builder.xy;
   const urbanNodes = streets.urbanNodes;
-  const nearestUrban = (p: XY) => urbanNodes.reduce((best, n) => (Math.hypot(xy[n][0] - p[0], xy[n][1] - p[1]) < Math.hypot(xy[best][0] - p[0], xy[best][1] - p[1]) ? n : best));
   const beside = (n: number): XY => [xy[n][0] + 14, xy[n][1] + 11];
+  // A community's station stands by the nearest town street on its own side of the township border.
+  const nearestUrban = (p: XY, township: number) => {
+    let best = -1;
+    let bestD = Infinity;
+    for (const n of urbanNodes) {
+      const d = Math.hypot(xy[n][0] - p[0], xy[n][1] - p[1]);
+      if (d < bestD && townshipAt(shape, beside(n)) === township) {
+        best = n;
+        bestD = d;
+      }
+    }
+    return best;
+  };
   const placeStreetPoint = allPlaces.map((p, i) => {
-    if (p.kind === 'village') return beside(streets.villageCenterNodes[i - places.communities.length]);
-    if (p.seat) return [p.p[0], p.p[1]] as XY;
-    return beside(nearestUrban(p.p));
+    if (p.kind === 'village') {
+      const at = beside(streets.villageCenterNodes[i - places.communities.length]);
+      return townshipAt(shape, at) === p.township ? at : ([p.p[0], p.p[1]] as XY);
+    }
+    const n = p.seat ? -1 : nearestUrban(p.p, p.township);
+    return n >= 0 ? beside(n) : ([p.p[0], p.p[1]] as XY);
   });
   const keptUrban = urbanNodes.filter((n) => osm.nodes.has(n + 1));
   const { stations, teams } = layPracticeNetwork(rng, {
