@@ -11,6 +11,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { CHROMIUM_ARGS, chromiumOrSkip } from '../support/browser.js';
 
+// page.evaluate bodies run in the browser; this file is compiled without the DOM library.
+declare const window: { __practiceMap?: any };
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.join(here, 'screenshots');
 const executablePath = chromiumOrSkip();
@@ -62,10 +65,10 @@ describe.skipIf(!executablePath)('public map in Chromium', () => {
     const rendered = await page.evaluate(() => {
       const m = window.__practiceMap!;
       const features = m.queryRenderedFeatures({ layers: ['stations-major', 'stations-minor', 'stations-cluster'] });
-      return { levels: features.map((f) => f.properties.level ?? 'cluster'), streets: m.queryRenderedFeatures({ layers: ['street-secondary', 'street-primary'] }).length };
+      return { levels: features.map((f: any) => f.properties.level ?? 'cluster'), streets: m.queryRenderedFeatures({ layers: ['street-secondary', 'street-primary'] }).length };
     });
     expect(rendered.levels).toContain('center');
-    expect(rendered.levels.filter((l) => l === 'institute').length).toBe(stations.features.filter((f: { properties: { level: string } }) => f.properties.level === 'institute').length);
+    expect(rendered.levels.filter((l: string) => l === 'institute').length).toBe(stations.features.filter((f: { properties: { level: string } }) => f.properties.level === 'institute').length);
     expect(rendered.levels).toContain('cluster');
     expect(rendered.streets).toBeGreaterThan(0);
     expect(await page.getByTestId('demo-badge').textContent()).toBe('演示数据');

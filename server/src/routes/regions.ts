@@ -1,15 +1,15 @@
 /** Regions as GeoJSON: district and township polygons, villages and communities as label points. */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { REGION_KINDS, REGION_LEVELS } from '../db/schema.js';
-import { Feature, FeatureCollection, Geometry, RegionCode, errorResponses } from './schemas.js';
+import { Feature, FeatureCollection, Geometry, NullableString, RegionCode, StringEnum, errorResponses } from './schemas.js';
 
-const LevelSchema = Type.Union(REGION_LEVELS.map((l) => Type.Literal(l)));
+const LevelSchema = StringEnum(REGION_LEVELS);
 const RegionProperties = Type.Object({
   code: Type.String(),
   name: Type.String(),
   level: LevelSchema,
-  kind: Type.Union(REGION_KINDS.map((k) => Type.Literal(k))),
-  parentCode: Type.Union([Type.String(), Type.Null()]),
+  kind: StringEnum(REGION_KINDS),
+  parentCode: NullableString(),
   population: Type.Integer(),
   labelLon: Type.Number(),
   labelLat: Type.Number(),

@@ -19,7 +19,7 @@ export const PointGeometry = Type.Object({
 export function Feature<P extends TSchema, G extends TSchema>(properties: P, geometry: G) {
   return Type.Object({
     type: Type.Literal('Feature'),
-    id: Type.Optional(Type.Union([Type.Number(), Type.String()])),
+    id: Type.Optional(Type.Unsafe<number | string>({ type: ['integer', 'string'] })),
     properties,
     geometry,
   });
@@ -29,8 +29,24 @@ export function FeatureCollection<F extends TSchema>(feature: F) {
   return Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(feature) });
 }
 
-export const StationLevel = Type.Union(STATION_LEVELS.map((l) => Type.Literal(l)));
-export const ServiceCategory = Type.Union(SERVICE_CATEGORIES.map((c) => Type.Literal(c)));
+/**
+ * A string from a fixed list, as a plain `enum` rather than a union of literals: the serializer
+ * (fast-json-stringify) writes an enum directly but validates every `anyOf` branch at run time.
+ */
+export function StringEnum<T extends string>(values: readonly T[], options: { description?: string } = {}) {
+  return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
+}
+
+/** `T | null` as `type: [T, "null"]`, for the same reason. */
+export function NullableString(options: { pattern?: string } = {}) {
+  return Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
+}
+export function NullableInteger() {
+  return Type.Unsafe<number | null>({ type: ['integer', 'null'] });
+}
+
+export const StationLevel = StringEnum(STATION_LEVELS);
+export const ServiceCategory = StringEnum(SERVICE_CATEGORIES);
 export const RegionCode = Type.String({ pattern: '^[0-9]{12}$', description: '12-digit statistics code' });
 
 /** `minLon,minLat,maxLon,maxLat` */

@@ -1,12 +1,13 @@
 /** Stations: public reads as GeoJSON; planners and admins create, update and delete. */
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
+import { gzipSync } from 'node:zlib';
 import type { FastifyRequest } from 'fastify';
 import { STATION_LEVELS, type Station, type StationLevel } from '../db/schema.js';
 import { containsText } from '../db/dialect.js';
 import { requireRole, seesPersonalData } from '../plugins/auth.js';
 import { badRequest, conflict, notFound } from '../plugins/errors.js';
 import { pointInArea, type AreaGeometry } from '../geo/polygon.js';
-import { BBoxQuery, Feature, FeatureCollection, PointGeometry, RegionCode, ServiceCategory, StationLevel as StationLevelSchema, errorResponses } from './schemas.js';
+import { NullableString, BBoxQuery, Feature, FeatureCollection, PointGeometry, RegionCode, ServiceCategory, StationLevel as StationLevelSchema, errorResponses } from './schemas.js';
 
 const StationProperties = Type.Object({
   id: Type.Integer(),
@@ -14,8 +15,8 @@ const StationProperties = Type.Object({
   level: StationLevelSchema,
   regionCode: Type.String(),
   regionName: Type.String(),
-  villageCode: Type.Union([Type.String(), Type.Null()]),
-  villageName: Type.Union([Type.String(), Type.Null()]),
+  villageCode: NullableString(),
+  villageName: NullableString(),
   address: Type.String(),
   hours: Type.String(),
   services: Type.Array(ServiceCategory),
@@ -103,6 +104,7 @@ function toFeature(row: StationRow, personal: boolean): Static<typeof StationFea
 }
 
 export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const listCache = new Map<boolean, { key: string; json: string; gzip: Buffer }>();
   const baseQuery = () =>
     app.db
       .selectFrom('stations')
@@ -154,7 +156,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: FeatureCollection(StationFeature), ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { level, region, bbox, q } = request.query;
       let query = baseQuery();
       if (level) query = query.where('stations.level', 'in', level.split(',') as StationLevel[]);
@@ -171,8 +173,29 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (q) {
         query = query.where((eb) => eb.or([containsText(app.db, 'stations.name', q), containsText(app.db, 'stations.address', q)]));
       }
-      const rows = (await query.orderBy('stations.id').execute()) as StationRow[];
       const personal = seesPersonalData(request);
+      const unfiltered = !level && !region && !bbox && !q;
+      if (unfiltered) {
+        // The whole list is what every map load asks for: serve it from a cache keyed by a cheap
+        // fingerprint of the table, so every instance sees every other instance's writes.
+        const fp = await app.db
+          .selectFrom('stations')
+          .select((eb) => [eb.fn.countAll<string | number>().as('n'), eb.fn.max('updated_at').as('u'), eb.fn.sum<string | number>('id').as('s')])
+          .executeTakeFirstOrThrow();
+        const key = `${personal ? 'staff' : 'public'}:${fp.n}:${fp.u}:${fp.s}`;
+        let cached = listCache.get(personal);
+        if (!cached || cached.key !== key) {
+          const rows = (await query.orderBy('stations.id').execute()) as StationRow[];
+          const json = JSON.stringify({ type: 'FeatureCollection', features: rows.map((r) => toFeature(r, personal)) });
+          cached = { key, json, gzip: gzipSync(json, { level: 5 }) };
+          listCache.set(personal, cached);
+        }
+        reply.header('content-type', 'application/geo+json; charset=utf-8').header('vary', 'accept-encoding, cookie');
+        if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(cached.gzip as never);
+        // Already serialized: a string payload bypasses the response serializer.
+        return reply.send(cached.json as never);
+      }
+      const rows = (await query.orderBy('stations.id').execute()) as StationRow[];
       return { type: 'FeatureCollection' as const, features: rows.map((r) => toFeature(r, personal)) };
     },
   );
