@@ -108,7 +108,7 @@ export function addStationsLayer(map: MaplibreMap, onSelect: (id: number) => voi
     if (!f) return;
     const source = map.getSource('stations-minor') as GeoJSONSource;
     const zoom = await source.getClusterExpansionZoom(Number(f.properties.cluster_id));
-    map.easeTo({ center: (f.geometry as GeoJSON.Point).coordinates as [number, number], zoom: zoom + 0.2 });
+    map.easeTo({ center: (f.geometry as unknown as { coordinates: [number, number] }).coordinates, zoom: zoom + 0.2 });
   });
   map.on('mouseenter', 'stations-cluster', () => (map.getCanvas().style.cursor = 'pointer'));
   map.on('mouseleave', 'stations-cluster', () => (map.getCanvas().style.cursor = ''));
