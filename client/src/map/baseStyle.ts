@@ -53,35 +53,33 @@ export function buildBaseStyle(options: { withStreets: boolean }): StyleSpecific
     },
   ];
   if (options.withStreets) {
+    // All casings first, then all fills, so junctions of different classes join cleanly.
+    const streetLayer = (s: (typeof streetClasses)[number], id: string, paint: Record<string, unknown>): LayerSpecification => ({
+      id,
+      type: 'line',
+      source: 'streets',
+      minzoom: s.minzoom,
+      filter: ['in', ['get', 'class'], ['literal', s.cls]],
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint,
+    });
     for (const s of streetClasses) {
-      layers.push({
-        id: `street-casing-${s.cls[0]}`,
-        type: 'line',
-        source: 'streets',
-        minzoom: s.minzoom,
-        filter: ['in', ['get', 'class'], ['literal', s.cls]],
-        layout: { 'line-cap': 'round', 'line-join': 'round' },
-        paint: {
+      layers.push(
+        streetLayer(s, `street-casing-${s.cls[0]}`, {
           'line-color': s.casing,
           'line-width': ['interpolate', ['exponential', 1.6], ['zoom'], 10, s.w[0] * 0.4 + 0.6, 12, s.w[0] + 1, 14, s.w[1] + 1.2, 16, s.w[2] + 1.6, 18, s.w[3] + 2],
           ...(s.cls[0] === 'path' ? { 'line-opacity': 0.8 } : {}),
-        },
-      });
+        }),
+      );
     }
     for (const s of streetClasses) {
-      layers.push({
-        id: `street-${s.cls[0]}`,
-        type: 'line',
-        source: 'streets',
-        minzoom: s.minzoom,
-        filter: ['in', ['get', 'class'], ['literal', s.cls]],
-        layout: { 'line-cap': 'round', 'line-join': 'round' },
-        paint: {
+      layers.push(
+        streetLayer(s, `street-${s.cls[0]}`, {
           'line-color': s.color,
           'line-width': width(...s.w),
           ...(s.cls[0] === 'path' ? { 'line-dasharray': [2, 1.2] } : {}),
-        },
-      });
+        }),
+      );
     }
   }
   layers.push(
