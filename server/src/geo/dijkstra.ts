@@ -1,0 +1,51 @@
+/** One-to-all shortest travel times with a cutoff, over the CSR graph. */
+import type { StreetGraph } from './graph.js';
+import { MinHeap } from './heap.js';
+
+export interface SearchSource {
+  node: number;
+  /** Seconds already spent reaching this vertex (the connector and the part of the snapped edge). */
+  time: number;
+}
+
+export interface SearchResult {
+  /** Seconds to each vertex; Infinity where not reached within the cutoff. */
+  time: Float64Array;
+  /** Vertices settled (popped with a final time). */
+  settled: number;
+}
+
+/**
+ * Dijkstra with lazy decrease-key. `edgeTime[e]` is the time to travel edge e; arcs already encode
+ * oneway rules for the graph's mode. Stops at the cutoff (seconds): vertices beyond it stay Infinity.
+ */
+export function shortestTimes(graph: StreetGraph, edgeTime: Float64Array, sources: SearchSource[], cutoff: number, heap = new MinHeap()): SearchResult {
+  const time = new Float64Array(graph.nodeCount).fill(Infinity);
+  const done = new Uint8Array(graph.nodeCount);
+  heap.clear();
+  for (const s of sources) {
+    if (s.time <= cutoff && s.time < time[s.node]) {
+      time[s.node] = s.time;
+      heap.push(s.node, s.time);
+    }
+  }
+  const { arcStart, arcEdge, arcHead } = graph;
+  let settled = 0;
+  while (heap.length) {
+    const t = heap.peekPriority();
+    const v = heap.pop();
+    if (done[v]) continue;
+    done[v] = 1;
+    settled++;
+    for (let a = arcStart[v], end = arcStart[v + 1]; a < end; a++) {
+      const w = arcHead[a];
+      if (done[w]) continue;
+      const tw = t + edgeTime[arcEdge[a]];
+      if (tw < time[w] && tw <= cutoff) {
+        time[w] = tw;
+        heap.push(w, tw);
+      }
+    }
+  }
+  return { time, settled };
+}

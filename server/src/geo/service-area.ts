@@ -1,0 +1,217 @@
+/**
+ * The service area ("15-minute circle") exactly as the design defines it. A location x is inside when
+ * it can be reached from the origin through the network and then at most `offroad` metres straight
+ * from a street point p, within the budget. With n_p the travel time to p and v the access speed,
+ *   f(x) = min over p of ( max(n_p, T − offroad / v) + |x − p| / v ),   inside  <=>  f(x) <= T.
+ * f is sampled on a grid of at most 25 m cells from points along every reached edge (partial edges
+ * included) and contoured by marching squares, so holes, islands and rivers come out as they are.
+ */
+import { metresPerDegree } from './ellipsoid.js';
+import type { StreetGraph } from './graph.js';
+import { shortestTimes, type SearchSource } from './dijkstra.js';
+import { contourRings, ringsToPolygons } from './marching-squares.js';
+import { snapToStreet, type Snap, type StreetIndex } from './snap.js';
+import type { ModeProfile } from './modes.js';
+import { ringAreaM2 } from './polygon.js';
+import type { MinHeap } from './heap.js';
+
+export interface ModeNetwork {
+  graph: StreetGraph;
+  /** Seconds to travel each edge in this mode. */
+  edgeTime: Float64Array;
+  street: StreetIndex;
+  profile: ModeProfile;
+}
+
+export interface ServiceAreaOptions {
+  /** Budgets in seconds, one band each. */
+  budgets: number[];
+  offroadM?: number;
+  cellM?: number;
+  maxSnapM?: number;
+  heap?: MinHeap;
+}
+
+export interface ServiceAreaBand {
+  budget: number;
+  /** MultiPolygon coordinates, lon/lat, exterior rings counter-clockwise. */
+  coordinates: number[][][][];
+  areaM2: number;
+}
+
+export type ServiceAreaResult =
+  | { ok: true; snap: Snap; bands: ServiceAreaBand[]; settled: number; samples: number }
+  | { ok: false; reason: 'too-far-from-street'; maxSnapM: number };
+
+export const DEFAULT_OFFROAD_M = 100;
+export const DEFAULT_CELL_M = 25;
+export const DEFAULT_MAX_SNAP_M = 500;
+
+/** Start of the search at a snapped point: the vertices at either end of its edge, as oneway allows. */
+export function sourcesFromSnap(net: ModeNetwork, snap: Snap, connectorTime: number): SearchSource[] {
+  const { graph, edgeTime } = net;
+  const e = snap.edge;
+  const length = graph.edgeLength[e];
+  const perMetre = length > 0 ? edgeTime[e] / length : 0;
+  const sources: SearchSource[] = [];
+  const oneway = graph.edgeOneway[e];
+  if (oneway !== -1) sources.push({ node: graph.edgeTo[e], time: connectorTime + (length - snap.along) * perMetre });
+  if (oneway !== 1) sources.push({ node: graph.edgeFrom[e], time: connectorTime + snap.along * perMetre });
+  return sources;
+}
+
+export function serviceArea(net: ModeNetwork, lon: number, lat: number, options: ServiceAreaOptions): ServiceAreaResult {
+  const offroad = options.offroadM ?? DEFAULT_OFFROAD_M;
+  const cell = options.cellM ?? DEFAULT_CELL_M;
+  const maxSnap = options.maxSnapM ?? DEFAULT_MAX_SNAP_M;
+  const { graph, edgeTime, profile } = net;
+  const v = profile.accessSpeed;
+  const snap = snapToStreet(graph, net.street, lon, lat, maxSnap);
+  if (!snap) return { ok: false, reason: 'too-far-from-street', maxSnapM: maxSnap };
+  const budgets = options.budgets;
+  const maxBudget = Math.max(...budgets);
+  const connector = snap.distance / v;
+  const { time, settled } = shortestTimes(graph, edgeTime, sourcesFromSnap(net, snap, connector), maxBudget, options.heap);
+
+  // Street points, as (x, y, n) in metres east/north of the origin and seconds.
+  const { kx, ky } = metresPerDegree(lat);
+  const step = cell / 2;
+  const px: number[] = [];
+  const py: number[] = [];
+  const pn: number[] = [];
+  const { edgeFrom, edgeTo, edgeLength, edgeOneway, edgeGeomStart, geomLon, geomLat } = graph;
+  const offsets = net.street.geomOffset;
+  const addEdgeSamples = (e: number, nAt: (t: number) => number, tips: number[]) => {
+    const length = edgeLength[e];
+    const g0 = edgeGeomStart[e];
+    const g1 = edgeGeomStart[e + 1];
+    const count = Math.max(1, Math.ceil(length / step));
+    const ts: number[] = [];
+    for (let k = 0; k <= count; k++) ts.push((k / count) * length);
+    for (const t of tips) if (t > 0 && t < length) ts.push(t);
+    let seg = g0;
+    ts.sort((a, b) => a - b);
+    for (const t of ts) {
+      const n = nAt(t);
+      if (!(n <= maxBudget)) continue;
+      while (seg + 2 < g1 && offsets[seg + 1] < t) seg++;
+      const s0 = offsets[seg];
+      const s1 = offsets[seg + 1];
+      const f = s1 > s0 ? Math.min(1, Math.max(0, (t - s0) / (s1 - s0))) : 0;
+      px.push((geomLon[seg] + f * (geomLon[seg + 1] - geomLon[seg]) - lon) * kx);
+      py.push((geomLat[seg] + f * (geomLat[seg + 1] - geomLat[seg]) - lat) * ky);
+      pn.push(n);
+    }
+  };
+  for (let e = 0; e < graph.edgeCount; e++) {
+    const ta = time[edgeFrom[e]];
+    const tb = time[edgeTo[e]];
+    const isSnapEdge = e === snap.edge;
+    if (ta > maxBudget && tb > maxBudget && !isSnapEdge) continue;
+    const length = edgeLength[e];
+    const perMetre = length > 0 ? edgeTime[e] / length : 0;
+    const oneway = edgeOneway[e];
+    const viaA = oneway !== -1 && ta <= maxBudget;
+    const viaB = oneway !== 1 && tb <= maxBudget;
+    const nAt = (t: number) => {
+      let n = Infinity;
+      if (viaA) n = ta + t * perMetre;
+      if (viaB) n = Math.min(n, tb + (length - t) * perMetre);
+      if (isSnapEdge) {
+        if (oneway !== -1 && t >= snap.along) n = Math.min(n, connector + (t - snap.along) * perMetre);
+        if (oneway !== 1 && t <= snap.along) n = Math.min(n, connector + (snap.along - t) * perMetre);
+      }
+      return n;
+    };
+    // Where the reach along the edge ends, for each budget: the band's edge is most sensitive there.
+    const tips: number[] = [];
+    if (perMetre > 0)
+      for (const b of budgets) {
+        if (viaA) tips.push((b - ta) / perMetre);
+        if (viaB) tips.push(length - (b - tb) / perMetre);
+        if (isSnapEdge) tips.push(snap.along + (b - connector) / perMetre, snap.along - (b - connector) / perMetre);
+      }
+    if (isSnapEdge) tips.push(snap.along);
+    addEdgeSamples(e, nAt, tips);
+  }
+  if (px.length === 0) {
+    // Not even the snapped point is within budget (a long connector): nothing is covered.
+    return { ok: true, snap, bands: budgets.map((budget) => ({ budget, coordinates: [], areaM2: 0 })), settled, samples: 0 };
+  }
+
+  // The grid: samples' bounding box grown by the off-street reach and a margin of two cells.
+  const reach = offroad + 2 * cell;
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (let k = 0; k < px.length; k++) {
+    if (px[k] < minX) minX = px[k];
+    if (px[k] > maxX) maxX = px[k];
+    if (py[k] < minY) minY = py[k];
+    if (py[k] > maxY) maxY = py[k];
+  }
+  minX -= reach;
+  minY -= reach;
+  const width = Math.ceil((maxX + reach - minX) / cell) + 1;
+  const height = Math.ceil((maxY + reach - minY) / cell) + 1;
+  const nb = budgets.length;
+  const fields = budgets.map(() => new Float64Array(width * height).fill(Infinity));
+  const stampRadius = offroad + 1.5 * cell;
+  const r = Math.ceil(stampRadius / cell);
+  const floor = budgets.map((b) => b - offroad / v);
+  for (let k = 0; k < px.length; k++) {
+    const ci = (px[k] - minX) / cell;
+    const cj = (py[k] - minY) / cell;
+    const i0 = Math.max(0, Math.floor(ci - r));
+    const i1 = Math.min(width - 1, Math.ceil(ci + r));
+    const j0 = Math.max(0, Math.floor(cj - r));
+    const j1 = Math.min(height - 1, Math.ceil(cj + r));
+    const n = pn[k];
+    for (let j = j0; j <= j1; j++) {
+      const dy = (j - cj) * cell;
+      for (let i = i0; i <= i1; i++) {
+        const dx = (i - ci) * cell;
+        const d = Math.sqrt(dx * dx + dy * dy);
+        if (d > stampRadius) continue;
+        const idx = j * width + i;
+        for (let b = 0; b < nb; b++) {
+          if (n > budgets[b]) continue;
+          const value = Math.max(n, floor[b]) + d / v;
+          if (value < fields[b][idx]) fields[b][idx] = value;
+        }
+      }
+    }
+  }
+
+  const bands = budgets.map((budget, b) => {
+    const field = fields[b];
+    // Unstamped nodes are far outside; a finite value keeps the interpolation well defined.
+    const far = budget + 4 * reach / v;
+    for (let idx = 0; idx < field.length; idx++) if (field[idx] > far) field[idx] = far;
+    // Keep the border outside so every ring closes.
+    for (let i = 0; i < width; i++) field[i] = field[(height - 1) * width + i] = far;
+    for (let j = 0; j < height; j++) field[j * width] = field[j * width + width - 1] = far;
+    const polygons = ringsToPolygons(contourRings(field, width, height, budget));
+    const toLonLat = (p: [number, number]) => [
+      Math.round((lon + (minX + p[0] * cell) / kx) * 1e7) / 1e7,
+      Math.round((lat + (minY + p[1] * cell) / ky) * 1e7) / 1e7,
+    ];
+    const coordinates = polygons.map((rings) => rings.map((ring) => ring.map(toLonLat)));
+    let area = 0;
+    for (const rings of coordinates) {
+      area += ringAreaM2(rings[0]);
+      for (let h = 1; h < rings.length; h++) area -= ringAreaM2(rings[h]);
+    }
+    return { budget, coordinates, areaM2: area };
+  });
+  return { ok: true, snap, bands, settled, samples: px.length };
+}
+
+/** The labelled fallback when no network is loaded: a plain circle of the distance the budget allows. */
+export function euclideanCircle(lon: number, lat: number, radiusM: number, vertices = 96): { coordinates: number[][][][]; areaM2: number } {
+  const { kx, ky } = metresPerDegree(lat);
+  const ring: number[][] = [];
+  for (let k = 0; k <= vertices; k++) {
+    const a = (2 * Math.PI * (k % vertices)) / vertices;
+    ring.push([Math.round((lon + (radiusM * Math.cos(a)) / kx) * 1e7) / 1e7, Math.round((lat + (radiusM * Math.sin(a)) / ky) * 1e7) / 1e7]);
+  }
+  return { coordinates: [[ring]], areaM2: ringAreaM2(ring) };
+}
