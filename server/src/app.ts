@@ -25,6 +25,7 @@ import { stationRoutes } from './routes/stations.js';
 import { regionRoutes } from './routes/regions.js';
 import { basemapRoutes } from './routes/basemap.js';
 import { authRoutes } from './routes/auth.js';
+import { serviceAreaRoutes } from './routes/service-areas.js';
 
 export interface AppDeps {
   config: Config;
@@ -101,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(stationRoutes);
       await api.register(regionRoutes);
       await api.register(basemapRoutes);
+      await api.register(serviceAreaRoutes);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },

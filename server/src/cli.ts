@@ -1,7 +1,6 @@
 /**
  * Command line: `npm run cli -- <command>`. Settings come from the same environment as the server.
- *   demo [--seed N]                                     regenerate the demo district (replaces all data)
- *   user add <name> --role R [--station ID] [--password P]
+ * USAGE below lists the commands.
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
@@ -9,10 +8,18 @@ import { openDatabase } from './db/dialect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { installDemo } from './demo/install.js';
 import { createUser, UserInputError } from './auth/users.js';
+import path from 'node:path';
+import { readOsmFile, OsmFormatError } from './importers/osm.js';
+import { loadNetwork, saveNetwork } from './network/store.js';
+import { prepareNetwork } from './network/state.js';
+import { computeServiceArea, parseServiceAreaRequest } from './network/service-areas.js';
 
 const USAGE = `Usage: npm run cli -- <command>
   demo [--seed N]                                          generate the demo district (replaces all data)
-  user add <username> --role organizer|planner|admin [--station ID] [--password P]`;
+  user add <username> --role organizer|planner|admin [--station ID] [--password P]
+  import-osm <file.osm.pbf | file.osm>                     build the street network from an OSM extract
+  isochrone --lon X --lat Y [--minutes 15[,10,5]] [--mode walk|bike|ebike|drive] [--offroad 100]
+                                                           print service areas as GeoJSON`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -21,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const config = loadConfig();
+  if (command === 'import-osm') return importOsm(config.dataDir, rest);
+  if (command === 'isochrone') return printIsochrone(config.dataDir, rest);
   const { db } = openDatabase(config);
   try {
     await migrateToLatest(db);
@@ -67,6 +76,54 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await db.destroy();
   }
+}
+
+async function importOsm(dataDir: string, args: string[]): Promise<number> {
+  if (args.length !== 1) {
+    console.error(`import-osm takes one file\n${USAGE}`);
+    return 2;
+  }
+  const started = performance.now();
+  try {
+    const osm = await readOsmFile(args[0]);
+    const report = saveNetwork(dataDir, osm, path.basename(args[0]));
+    const walk = report.modes.walk;
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(
+      `Imported ${args[0]}: walking network ${walk.nodes} nodes, ${walk.edges} edges, ${walk.components} components ` +
+        `(largest ${(walk.largestComponentShare * 100).toFixed(1)} % of nodes); bike ${report.modes.bike.edges} edges, ` +
+        `drive ${report.modes.drive.edges} edges; ${seconds} s. Restart the server to use it.`,
+    );
+    if (walk.components > 1) console.log(`Note: ${walk.components - 1} walking fragments are disconnected from the main network; they are kept.`);
+    return 0;
+  } catch (err) {
+    if (err instanceof OsmFormatError) {
+      console.error(`Error: ${err.message}. The previous network is unchanged.`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+async function printIsochrone(dataDir: string, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { lon: { type: 'string' }, lat: { type: 'string' }, minutes: { type: 'string' }, mode: { type: 'string' }, offroad: { type: 'string' } },
+    strict: true,
+  });
+  const stored = loadNetwork(dataDir);
+  const request = parseServiceAreaRequest({ lon: values.lon, lat: values.lat, minutes: values.minutes, mode: values.mode, offroad: values.offroad });
+  if (!request.ok) {
+    console.error(`Error: ${request.message}`);
+    return 2;
+  }
+  const result = computeServiceArea(stored ? prepareNetwork(stored) : null, request.value);
+  if (!result.ok) {
+    console.error(`Error: ${result.message}`);
+    return 1;
+  }
+  console.log(JSON.stringify(result.collection));
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -20,7 +20,7 @@ async function main() {
     for (const a of accounts) console.log(`  ${a.role.padEnd(10)} ${a.username.padEnd(10)} ${a.password}`);
   }
   const stored = loadNetwork(config.dataDir);
-  const network = stored ? prepareNetwork(stored.osm, stored.source) : null;
+  const network = stored ? prepareNetwork(stored) : null;
   if (!network) console.log('No street network in the data folder: service areas fall back to plain circles.');
   const app = await buildApp({ config, db, dialect, network, logger: true });
   const shutdown = async () => {

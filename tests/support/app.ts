@@ -31,7 +31,7 @@ export async function startTestApp(dialect: DialectCase, options: { demo?: boole
     config,
     db: database.db,
     dialect: database.dialect,
-    network: stored ? prepareNetwork(stored.osm, stored.source) : null,
+    network: stored ? prepareNetwork(stored) : null,
   });
   return {
     app,

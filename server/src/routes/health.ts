@@ -28,7 +28,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         status: 'ok' as const,
         database: app.dialect,
         demo: demo !== undefined,
-        network: n ? { source: n.source, nodes: n.walk.nodeCount, edges: n.walk.edgeCount, components: n.components } : null,
+        network: n ? { source: n.source, nodes: n.modes.walk.graph.nodeCount, edges: n.modes.walk.graph.edgeCount, components: n.components } : null,
       };
     },
   );
