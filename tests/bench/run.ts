@@ -7,6 +7,92 @@ import { performance } from 'node:perf_hooks';
 import { generateDemo } from '../../server/src/demo/generate.js';
 import { buildStreetGraph } from '../../server/src/geo/graph.js';
 import { startTestApp } from '../support/app.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readOsmFile } from '../../server/src/importers/osm.js';
+import { loadNetwork, saveNetwork } from '../../server/src/network/store.js';
+import { prepareNetwork, type NetworkState } from '../../server/src/network/state.js';
+import { buildApp } from '../../server/src/app.js';
+import { loadConfig } from '../../server/src/config.js';
+import { openDatabase } from '../../server/src/db/dialect.js';
+import { migrateToLatest } from '../../server/src/db/migrate.js';
+import { LocalPlane } from '../../server/src/geo/ellipsoid.js';
+import { Random } from '../../server/src/demo/random.js';
+import type { OsmData } from '../../server/src/geo/osm.js';
+
+const GEODATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/geodata');
+
+/** A 100,000-edge city grid (224 x 224 streets, 100 m apart) for the design's service-area budget. */
+function syntheticGrid(): OsmData {
+  const plane = new LocalPlane(116.6, 36.2);
+  const n = 224;
+  const nodes = new Map<number, [number, number]>();
+  const id = (i: number, j: number) => i * n + j + 1;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) nodes.set(id(i, j), plane.toLonLat(i * 100, j * 100));
+  const ways = [];
+  for (let i = 0; i < n; i++) {
+    ways.push({ id: 2 * i + 1, refs: Array.from({ length: n }, (_, j) => id(i, j)), tags: { highway: 'residential' } });
+    ways.push({ id: 2 * i + 2, refs: Array.from({ length: n }, (_, j) => id(j, i)), tags: { highway: 'residential' } });
+  }
+  return { nodes, ways };
+}
+
+/** Network build, cached load, and service areas through the HTTP handler from random street points. */
+async function serviceAreaBench(name: string, osm: OsmData, readMs: number | null) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `pm-bench-${name}-`));
+  try {
+    const t0 = performance.now();
+    const report = saveNetwork(dataDir, osm, name);
+    const buildMs = performance.now() - t0;
+    const loads: number[] = [];
+    let network: NetworkState | null = null;
+    for (let k = 0; k < 5; k++) {
+      const t1 = performance.now();
+      network = prepareNetwork(loadNetwork(dataDir)!);
+      loads.push(performance.now() - t1);
+    }
+    const { db, dialect } = openDatabase({ databaseUrl: null, dataDir });
+    await migrateToLatest(db);
+    const app = await buildApp({ config: { ...loadConfig({}), dataDir }, db, dialect, network });
+    const g = network!.modes.walk.graph;
+    const rng = new Random(99);
+    const points = Array.from({ length: 40 }, () => {
+      const v = rng.int(0, g.nodeCount - 1);
+      return [g.nodeLon[v] + rng.range(-2e-4, 2e-4), g.nodeLat[v] + rng.range(-2e-4, 2e-4)];
+    });
+    let k = 0;
+    let settledTotal = 0;
+    const one = (minutes: string) => async () => {
+      const [lon, lat] = points[k++ % points.length];
+      const res = await app.inject(`/api/isochrone?lon=${lon}&lat=${lat}&minutes=${minutes}&mode=walk`);
+      if (res.statusCode !== 200 && res.statusCode !== 422) throw new Error(res.body);
+    };
+    const single = await time(one('15'), 60, 10);
+    const bands = await time(one('15,10,5'), 60, 5);
+    // Edges settled by one 15-minute search, averaged over the points.
+    const { serviceArea } = await import('../../server/src/geo/service-area.js');
+    for (const [lon, lat] of points) {
+      const r = serviceArea(network!.modes.walk, lon, lat, { budgets: [900] });
+      if (r.ok) settledTotal += r.settled;
+    }
+    await app.close();
+    await db.destroy();
+    return {
+      walkNodes: report.modes.walk.nodes,
+      walkEdges: report.modes.walk.edges,
+      components: report.modes.walk.components,
+      ...(readMs !== null ? { readOsmMs: Math.round(readMs) } : {}),
+      graphBuildMs: Math.round(buildMs),
+      cachedLoadMs: stats(loads),
+      serviceArea15min: single,
+      serviceArea3Bands: bands,
+      verticesSettledPer15minSearch: Math.round(settledTotal / points.length),
+    };
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
 
 function stats(samples: number[]) {
   const s = [...samples].sort((a, b) => a - b);
@@ -64,6 +150,15 @@ async function main() {
   } finally {
     await t.close();
   }
+  result.serviceAreas = {} as Record<string, unknown>;
+  const areas = result.serviceAreas as Record<string, unknown>;
+  areas.demo = await serviceAreaBench('demo', demo.osm, null);
+  if (fs.existsSync(GEODATA)) {
+    const t0 = performance.now();
+    const monaco = await readOsmFile(path.join(GEODATA, 'monaco.osm.pbf'));
+    areas.monaco = await serviceAreaBench('monaco', monaco, performance.now() - t0);
+  }
+  areas.grid100k = await serviceAreaBench('grid100k', syntheticGrid(), null);
   console.log(JSON.stringify(result, null, 2));
 }
 

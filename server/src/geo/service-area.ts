@@ -155,27 +155,30 @@ export function serviceArea(net: ModeNetwork, lon: number, lat: number, options:
   const nb = budgets.length;
   const fields = budgets.map(() => new Float64Array(width * height).fill(Infinity));
   const stampRadius = offroad + 1.5 * cell;
-  const r = Math.ceil(stampRadius / cell);
+  const stampRadius2 = (stampRadius / cell) ** 2; // in cells²
   const floor = budgets.map((b) => b - offroad / v);
+  const secondsPerCell = cell / v;
   for (let k = 0; k < px.length; k++) {
     const ci = (px[k] - minX) / cell;
     const cj = (py[k] - minY) / cell;
-    const i0 = Math.max(0, Math.floor(ci - r));
-    const i1 = Math.min(width - 1, Math.ceil(ci + r));
-    const j0 = Math.max(0, Math.floor(cj - r));
-    const j1 = Math.min(height - 1, Math.ceil(cj + r));
     const n = pn[k];
+    const j0 = Math.max(0, Math.ceil(cj - stampRadius / cell));
+    const j1 = Math.min(height - 1, Math.floor(cj + stampRadius / cell));
     for (let j = j0; j <= j1; j++) {
-      const dy = (j - cj) * cell;
+      const dj = j - cj;
+      // Only the columns of this row that fall inside the stamp's disk.
+      const half = Math.sqrt(Math.max(0, stampRadius2 - dj * dj));
+      const i0 = Math.max(0, Math.ceil(ci - half));
+      const i1 = Math.min(width - 1, Math.floor(ci + half));
+      const row = j * width;
       for (let i = i0; i <= i1; i++) {
-        const dx = (i - ci) * cell;
-        const d = Math.sqrt(dx * dx + dy * dy);
-        if (d > stampRadius) continue;
-        const idx = j * width + i;
+        const di = i - ci;
+        const travel = Math.sqrt(di * di + dj * dj) * secondsPerCell;
         for (let b = 0; b < nb; b++) {
           if (n > budgets[b]) continue;
-          const value = Math.max(n, floor[b]) + d / v;
-          if (value < fields[b][idx]) fields[b][idx] = value;
+          const value = (n > floor[b] ? n : floor[b]) + travel;
+          const field = fields[b];
+          if (value < field[row + i]) field[row + i] = value;
         }
       }
     }
