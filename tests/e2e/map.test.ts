@@ -143,3 +143,67 @@ describe.skipIf(!executablePath)('public map in Chromium', () => {
     expect(outside).toEqual([]);
   });
 });
+
+describe.skipIf(!executablePath)('service areas in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let origin: string;
+  beforeAll(async () => {
+    t = await startTestApp('sqlite');
+    origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({ executablePath: executablePath!, args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it("shows every station's area, and measures from a dropped and dragged pin with a slider and modes", async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(origin);
+    await mapSettled(page);
+    await page.getByTestId('station-areas-toggle').check();
+    await page.waitForFunction(() => window.__practiceMap!.querySourceFeatures('station-areas').length > 50, null, { timeout: 30_000 });
+    await mapSettled(page);
+    expect(await page.evaluate(() => window.__practiceMap!.queryRenderedFeatures({ layers: ['station-areas-fill'] }).length)).toBeGreaterThan(10);
+    await page.screenshot({ path: path.join(SHOTS, 'station-areas.png') });
+    await page.getByTestId('station-areas-toggle').uncheck();
+
+    const center = (await t.app.inject('/api/stations?level=center')).json().features[0];
+    await page.evaluate((c) => window.__practiceMap!.jumpTo({ center: c, zoom: 14 }), center.geometry.coordinates);
+    await mapSettled(page);
+    await page.getByTestId('probe-toggle').click();
+    const box = (await page.getByTestId('map').boundingBox())!;
+    // Click a little east of the centre, away from the station symbols.
+    const start = await page.evaluate((c) => window.__practiceMap!.project([c[0] + 0.004, c[1] + 0.002]), center.geometry.coordinates);
+    await page.mouse.click(box.x + start.x, box.y + start.y);
+    const bands = page.getByTestId('probe-bands');
+    await bands.waitFor();
+    const first = await bands.textContent();
+    expect(first).toContain('15 分钟');
+    expect(first).toContain('10 分钟');
+    expect(first).toContain('5 分钟');
+    await mapSettled(page);
+    expect(await page.evaluate(() => window.__practiceMap!.queryRenderedFeatures({ layers: ['probe-areas-fill'] }).length)).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SHOTS, 'probe-walk.png') });
+
+    // Drag the pin 600 px west: the bands follow.
+    const pin = page.locator('.probe-pin');
+    const pinBox = (await pin.boundingBox())!;
+    await page.mouse.move(pinBox.x + pinBox.width / 2, pinBox.y + pinBox.height - 4);
+    await page.mouse.down();
+    for (let k = 1; k <= 10; k++) await page.mouse.move(pinBox.x + pinBox.width / 2 - 60 * k, pinBox.y + pinBox.height - 4, { steps: 2 });
+    await page.mouse.up();
+    await page.waitForFunction((before) => document.querySelector('[data-testid=probe-bands]')?.textContent !== before, first, { timeout: 15_000 });
+
+    // Longer budget and a faster mode: a bigger area.
+    const area15 = Number((await bands.locator('tr').first().locator('td').first().textContent())!.replace(/[^0-9.]/g, ''));
+    await page.getByTestId('minutes-slider').fill('30');
+    await page.getByRole('radio', { name: '骑行' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=probe-bands]')?.textContent?.includes('30 分钟'), null, { timeout: 15_000 });
+    await page.waitForTimeout(500);
+    const area30 = Number((await bands.locator('tr').first().locator('td').first().textContent())!.replace(/[^0-9.]/g, ''));
+    expect(area30).toBeGreaterThan(area15 * 4);
+    await page.close();
+  });
+});
