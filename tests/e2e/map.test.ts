@@ -13,6 +13,7 @@ import { CHROMIUM_ARGS, chromiumOrSkip } from '../support/browser.js';
 
 // page.evaluate bodies run in the browser; this file is compiled without the DOM library.
 declare const window: { __practiceMap?: any };
+declare const document: { querySelector: (selector: string) => { textContent: string | null } | null };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.join(here, 'screenshots');
