@@ -5,12 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GEODATA, geodataOrSkip } from '../support/geodata.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
-const GEODATA = path.resolve(ROOT, '../shared/geodata');
-const haveGeodata = fs.existsSync(GEODATA);
-if (!haveGeodata) console.warn(`[tests] SKIPPING CLI import tests: ${GEODATA} not found`);
+const haveGeodata = geodataOrSkip('CLI import tests');
 
 async function cli(dataDir: string, ...args: string[]) {
   try {

@@ -7,9 +7,9 @@ import { performance } from 'node:perf_hooks';
 import { generateDemo } from '../../server/src/demo/generate.js';
 import { buildStreetGraph } from '../../server/src/geo/graph.js';
 import { startTestApp } from '../support/app.js';
+import { GEODATA } from '../support/geodata.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readOsmFile } from '../../server/src/importers/osm.js';
 import { loadNetwork, saveNetwork } from '../../server/src/network/store.js';
 import { prepareNetwork, type NetworkState } from '../../server/src/network/state.js';
@@ -21,7 +21,6 @@ import { LocalPlane } from '../../server/src/geo/ellipsoid.js';
 import { Random } from '../../server/src/demo/random.js';
 import type { OsmData } from '../../server/src/geo/osm.js';
 
-const GEODATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/geodata');
 
 /** A 100,000-edge city grid (224 x 224 streets, 100 m apart) for the design's service-area budget. */
 function syntheticGrid(): OsmData {

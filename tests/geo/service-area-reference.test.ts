@@ -4,7 +4,6 @@
  * intersection over union of the two areas, sampled on a 10 m lattice, must be at least 0.97.
  * Also shortest times against a plain Dijkstra on random small graphs, walking and driving.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readOsmFile } from '../../server/src/importers/osm.js';
@@ -19,10 +18,9 @@ import { Random } from '../../server/src/demo/random.js';
 import type { OsmData } from '../../server/src/geo/osm.js';
 import { modeNetwork } from '../support/networks.js';
 import { plainDijkstra, referenceServiceArea } from '../support/reference-service-area.js';
+import { GEODATA, geodataOrSkip } from '../support/geodata.js';
 
-const GEODATA = path.resolve(__dirname, '../../../shared/geodata');
-const haveGeodata = fs.existsSync(GEODATA);
-if (!haveGeodata) console.warn(`[tests] SKIPPING real-extract service-area checks: ${GEODATA} not found`);
+const haveGeodata = geodataOrSkip('real-extract service-area checks');
 
 function iou(net: ModeNetwork, lon: number, lat: number, minutes: number): { iou: number; area: number } {
   const budget = minutes * 60;
