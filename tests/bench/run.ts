@@ -62,6 +62,7 @@ async function serviceAreaBench(name: string, osm: OsmData, readMs: number | nul
     });
     let k = 0;
     let settledTotal = 0;
+    let scannedTotal = 0;
     const one = (minutes: string) => async () => {
       const [lon, lat] = points[k++ % points.length];
       const res = await app.inject(`/api/isochrone?lon=${lon}&lat=${lat}&minutes=${minutes}&mode=walk`);
@@ -73,7 +74,10 @@ async function serviceAreaBench(name: string, osm: OsmData, readMs: number | nul
     const { serviceArea } = await import('../../server/src/geo/service-area.js');
     for (const [lon, lat] of points) {
       const r = serviceArea(network!.modes.walk, lon, lat, { budgets: [900] });
-      if (r.ok) settledTotal += r.settled;
+      if (r.ok) {
+        settledTotal += r.settled;
+        scannedTotal += r.edgesScanned;
+      }
     }
     await app.close();
     await db.destroy();
@@ -87,6 +91,7 @@ async function serviceAreaBench(name: string, osm: OsmData, readMs: number | nul
       serviceArea15min: single,
       serviceArea3Bands: bands,
       verticesSettledPer15minSearch: Math.round(settledTotal / points.length),
+      edgesScannedPer15minSearch: Math.round(scannedTotal / points.length),
     };
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -13,6 +13,8 @@ export interface SearchResult {
   time: Float64Array;
   /** Vertices settled (popped with a final time). */
   settled: number;
+  /** Edges looked at from settled vertices. */
+  edgesScanned: number;
 }
 
 /**
@@ -31,12 +33,14 @@ export function shortestTimes(graph: StreetGraph, edgeTime: Float64Array, source
   }
   const { arcStart, arcEdge, arcHead } = graph;
   let settled = 0;
+  let edgesScanned = 0;
   while (heap.length) {
     const t = heap.peekPriority();
     const v = heap.pop();
     if (done[v]) continue;
     done[v] = 1;
     settled++;
+    edgesScanned += arcStart[v + 1] - arcStart[v];
     for (let a = arcStart[v], end = arcStart[v + 1]; a < end; a++) {
       const w = arcHead[a];
       if (done[w]) continue;
@@ -47,5 +51,5 @@ export function shortestTimes(graph: StreetGraph, edgeTime: Float64Array, source
       }
     }
   }
-  return { time, settled };
+  return { time, settled, edgesScanned };
 }

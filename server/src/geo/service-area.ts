@@ -40,7 +40,7 @@ export interface ServiceAreaBand {
 }
 
 export type ServiceAreaResult =
-  | { ok: true; snap: Snap; bands: ServiceAreaBand[]; settled: number; samples: number }
+  | { ok: true; snap: Snap; bands: ServiceAreaBand[]; settled: number; edgesScanned: number; samples: number }
   | { ok: false; reason: 'too-far-from-street'; maxSnapM: number };
 
 export const DEFAULT_OFFROAD_M = 100;
@@ -71,7 +71,7 @@ export function serviceArea(net: ModeNetwork, lon: number, lat: number, options:
   const budgets = options.budgets;
   const maxBudget = Math.max(...budgets);
   const connector = snap.distance / v;
-  const { time, settled } = shortestTimes(graph, edgeTime, sourcesFromSnap(net, snap, connector), maxBudget, options.heap);
+  const { time, settled, edgesScanned } = shortestTimes(graph, edgeTime, sourcesFromSnap(net, snap, connector), maxBudget, options.heap);
 
   // Street points, as (x, y, n) in metres east/north of the origin and seconds.
   const { kx, ky } = metresPerDegree(lat);
@@ -136,7 +136,7 @@ export function serviceArea(net: ModeNetwork, lon: number, lat: number, options:
   }
   if (px.length === 0) {
     // Not even the snapped point is within budget (a long connector): nothing is covered.
-    return { ok: true, snap, bands: budgets.map((budget) => ({ budget, coordinates: [], areaM2: 0 })), settled, samples: 0 };
+    return { ok: true, snap, bands: budgets.map((budget) => ({ budget, coordinates: [], areaM2: 0 })), settled, edgesScanned, samples: 0 };
   }
 
   // The grid: samples' bounding box grown by the off-street reach and a margin of two cells.
@@ -205,7 +205,7 @@ export function serviceArea(net: ModeNetwork, lon: number, lat: number, options:
     }
     return { budget, coordinates, areaM2: area };
   });
-  return { ok: true, snap, bands, settled, samples: px.length };
+  return { ok: true, snap, bands, settled, edgesScanned, samples: px.length };
 }
 
 /** The labelled fallback when no network is loaded: a plain circle of the distance the budget allows. */
