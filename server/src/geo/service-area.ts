@@ -14,6 +14,7 @@ import { snapToStreet, type Snap, type StreetIndex } from './snap.js';
 import type { ModeProfile } from './modes.js';
 import { ringAreaM2 } from './polygon.js';
 import type { MinHeap } from './heap.js';
+import { sampleStreets, stampFields } from './street-field.js';
 
 export interface ModeNetwork {
   graph: StreetGraph;
@@ -75,65 +76,9 @@ export function serviceArea(net: ModeNetwork, lon: number, lat: number, options:
 
   // Street points, as (x, y, n) in metres east/north of the origin and seconds.
   const { kx, ky } = metresPerDegree(lat);
-  const step = cell / 2;
-  const px: number[] = [];
-  const py: number[] = [];
-  const pn: number[] = [];
-  const { edgeFrom, edgeTo, edgeLength, edgeOneway, edgeGeomStart, geomLon, geomLat } = graph;
-  const offsets = net.street.geomOffset;
-  const addEdgeSamples = (e: number, nAt: (t: number) => number, tips: number[]) => {
-    const length = edgeLength[e];
-    const g0 = edgeGeomStart[e];
-    const g1 = edgeGeomStart[e + 1];
-    const count = Math.max(1, Math.ceil(length / step));
-    const ts: number[] = [];
-    for (let k = 0; k <= count; k++) ts.push((k / count) * length);
-    for (const t of tips) if (t > 0 && t < length) ts.push(t);
-    let seg = g0;
-    ts.sort((a, b) => a - b);
-    for (const t of ts) {
-      const n = nAt(t);
-      if (!(n <= maxBudget)) continue;
-      while (seg + 2 < g1 && offsets[seg + 1] < t) seg++;
-      const s0 = offsets[seg];
-      const s1 = offsets[seg + 1];
-      const f = s1 > s0 ? Math.min(1, Math.max(0, (t - s0) / (s1 - s0))) : 0;
-      px.push((geomLon[seg] + f * (geomLon[seg + 1] - geomLon[seg]) - lon) * kx);
-      py.push((geomLat[seg] + f * (geomLat[seg + 1] - geomLat[seg]) - lat) * ky);
-      pn.push(n);
-    }
-  };
-  for (let e = 0; e < graph.edgeCount; e++) {
-    const ta = time[edgeFrom[e]];
-    const tb = time[edgeTo[e]];
-    const isSnapEdge = e === snap.edge;
-    if (ta > maxBudget && tb > maxBudget && !isSnapEdge) continue;
-    const length = edgeLength[e];
-    const perMetre = length > 0 ? edgeTime[e] / length : 0;
-    const oneway = edgeOneway[e];
-    const viaA = oneway !== -1 && ta <= maxBudget;
-    const viaB = oneway !== 1 && tb <= maxBudget;
-    const nAt = (t: number) => {
-      let n = Infinity;
-      if (viaA) n = ta + t * perMetre;
-      if (viaB) n = Math.min(n, tb + (length - t) * perMetre);
-      if (isSnapEdge) {
-        if (oneway !== -1 && t >= snap.along) n = Math.min(n, connector + (t - snap.along) * perMetre);
-        if (oneway !== 1 && t <= snap.along) n = Math.min(n, connector + (snap.along - t) * perMetre);
-      }
-      return n;
-    };
-    // Where the reach along the edge ends, for each budget: the band's edge is most sensitive there.
-    const tips: number[] = [];
-    if (perMetre > 0)
-      for (const b of budgets) {
-        if (viaA) tips.push((b - ta) / perMetre);
-        if (viaB) tips.push(length - (b - tb) / perMetre);
-        if (isSnapEdge) tips.push(snap.along + (b - connector) / perMetre, snap.along - (b - connector) / perMetre);
-      }
-    if (isSnapEdge) tips.push(snap.along);
-    addEdgeSamples(e, nAt, tips);
-  }
+  const points = sampleStreets(net, time, [{ edge: snap.edge, along: snap.along, time: connector }], budgets, cell / 2, lon, lat, kx, ky);
+  const px = points.x;
+  const py = points.y;
   if (px.length === 0) {
     // Not even the snapped point is within budget (a long connector): nothing is covered.
     return { ok: true, snap, bands: budgets.map((budget) => ({ budget, coordinates: [], areaM2: 0 })), settled, edgesScanned, samples: 0 };
@@ -152,37 +97,8 @@ export function serviceArea(net: ModeNetwork, lon: number, lat: number, options:
   minY -= reach;
   const width = Math.ceil((maxX + reach - minX) / cell) + 1;
   const height = Math.ceil((maxY + reach - minY) / cell) + 1;
-  const nb = budgets.length;
   const fields = budgets.map(() => new Float64Array(width * height).fill(Infinity));
-  const stampRadius = offroad + 1.5 * cell;
-  const stampRadius2 = (stampRadius / cell) ** 2; // in cells²
-  const floor = budgets.map((b) => b - offroad / v);
-  const secondsPerCell = cell / v;
-  for (let k = 0; k < px.length; k++) {
-    const ci = (px[k] - minX) / cell;
-    const cj = (py[k] - minY) / cell;
-    const n = pn[k];
-    const j0 = Math.max(0, Math.ceil(cj - stampRadius / cell));
-    const j1 = Math.min(height - 1, Math.floor(cj + stampRadius / cell));
-    for (let j = j0; j <= j1; j++) {
-      const dj = j - cj;
-      // Only the columns of this row that fall inside the stamp's disk.
-      const half = Math.sqrt(Math.max(0, stampRadius2 - dj * dj));
-      const i0 = Math.max(0, Math.ceil(ci - half));
-      const i1 = Math.min(width - 1, Math.floor(ci + half));
-      const row = j * width;
-      for (let i = i0; i <= i1; i++) {
-        const di = i - ci;
-        const travel = Math.sqrt(di * di + dj * dj) * secondsPerCell;
-        for (let b = 0; b < nb; b++) {
-          if (n > budgets[b]) continue;
-          const value = (n > floor[b] ? n : floor[b]) + travel;
-          const field = fields[b];
-          if (value < field[row + i]) field[row + i] = value;
-        }
-      }
-    }
-  }
+  stampFields(fields, { minX, minY, cell, width, height }, points, budgets, offroad, v);
 
   const bands = budgets.map((budget, b) => {
     const field = fields[b];
