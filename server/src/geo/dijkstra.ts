@@ -6,6 +6,8 @@ export interface SearchSource {
   node: number;
   /** Seconds already spent reaching this vertex (the connector and the part of the snapped edge). */
   time: number;
+  /** Which origin this is (a station's index), carried to every vertex it reaches first. */
+  label?: number;
 }
 
 export interface SearchResult {
@@ -15,6 +17,8 @@ export interface SearchResult {
   settled: number;
   /** Edges looked at from settled vertices. */
   edgesScanned: number;
+  /** The label of the source each vertex was reached from, -1 where unreached. */
+  label: Int32Array;
 }
 
 /**
@@ -24,10 +28,12 @@ export interface SearchResult {
 export function shortestTimes(graph: StreetGraph, edgeTime: Float64Array, sources: SearchSource[], cutoff: number, heap = new MinHeap()): SearchResult {
   const time = new Float64Array(graph.nodeCount).fill(Infinity);
   const done = new Uint8Array(graph.nodeCount);
+  const label = new Int32Array(graph.nodeCount).fill(-1);
   heap.clear();
   for (const s of sources) {
     if (s.time <= cutoff && s.time < time[s.node]) {
       time[s.node] = s.time;
+      label[s.node] = s.label ?? 0;
       heap.push(s.node, s.time);
     }
   }
@@ -47,9 +53,10 @@ export function shortestTimes(graph: StreetGraph, edgeTime: Float64Array, source
       const tw = t + edgeTime[arcEdge[a]];
       if (tw < time[w] && tw <= cutoff) {
         time[w] = tw;
+        label[w] = label[v];
         heap.push(w, tw);
       }
     }
   }
-  return { time, settled, edgesScanned };
+  return { time, settled, edgesScanned, label };
 }
