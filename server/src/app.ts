@@ -26,6 +26,7 @@ import { regionRoutes } from './routes/regions.js';
 import { basemapRoutes } from './routes/basemap.js';
 import { authRoutes } from './routes/auth.js';
 import { serviceAreaRoutes } from './routes/service-areas.js';
+import { coverageRoutes } from './routes/coverage.js';
 
 export interface AppDeps {
   config: Config;
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(regionRoutes);
       await api.register(basemapRoutes);
       await api.register(serviceAreaRoutes);
+      await api.register(coverageRoutes);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },

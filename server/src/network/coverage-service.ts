@@ -1,0 +1,190 @@
+/**
+ * Coverage, gaps, what-if scenarios and new-site suggestions over the stored network and the data in
+ * the database: loading, the station changes of a scenario, and answers shaped for the API.
+ */
+import type { Kysely } from 'kysely';
+import { STATION_LEVELS, type Database, type StationLevel } from '../db/schema.js';
+import { computeCoverage, gapPolygons, COVERED, UNREACHABLE, type CoverageResult } from '../geo/coverage.js';
+import { gapCandidates, suggestSites, type Candidate } from '../geo/siting.js';
+import type { AreaGeometry } from '../geo/polygon.js';
+import type { TravelMode } from '../geo/osm.js';
+import type { MinHeap } from '../geo/heap.js';
+import type { NetworkState } from './state.js';
+
+export interface CoverageData {
+  stations: { id: number; name: string; level: StationLevel; lon: number; lat: number; regionCode: string }[];
+  townships: { code: string; name: string; geometry: AreaGeometry }[];
+  population: { id: number; name: string; kind: string; lon: number; lat: number; population: number; region: number }[];
+  fingerprint: string;
+}
+
+export async function loadCoverageData(db: Kysely<Database>): Promise<CoverageData> {
+  const stations = await db.selectFrom('stations').select(['id', 'name', 'level', 'lon', 'lat', 'region_code', 'updated_at']).orderBy('id').execute();
+  const townships = await db.selectFrom('regions').select(['code', 'name', 'geometry']).where('level', '=', 'township').orderBy('code').execute();
+  const points = await db.selectFrom('population_points').select(['id', 'name', 'kind', 'lon', 'lat', 'population', 'township_code']).orderBy('id').execute();
+  const index = new Map(townships.map((t, i) => [t.code, i]));
+  return {
+    stations: stations.map((s) => ({ id: s.id, name: s.name, level: s.level, lon: s.lon, lat: s.lat, regionCode: s.region_code })),
+    townships: townships.filter((t) => t.geometry).map((t) => ({ code: t.code, name: t.name, geometry: JSON.parse(t.geometry!) as AreaGeometry })),
+    population: points.map((p) => ({ id: p.id, name: p.name, kind: p.kind, lon: p.lon, lat: p.lat, population: p.population, region: index.get(p.township_code) ?? -1 })),
+    fingerprint: [
+      stations.map((s) => `${s.id}@${s.updated_at}`).join(),
+      townships.map((t) => `${t.code}:${t.geometry?.length ?? 0}`).join(),
+      points.length,
+      points.reduce((s, p) => s + p.population + p.lon, 0),
+    ].join('|'),
+  };
+}
+
+export interface CoverageParams {
+  minutes: number;
+  mode: TravelMode;
+  levels: StationLevel[];
+}
+
+export interface ScenarioChanges {
+  add?: { lon: number; lat: number; level?: StationLevel; name?: string }[];
+  move?: { id: number; lon: number; lat: number }[];
+  remove?: number[];
+}
+
+/** The stations of a scenario: saved ones moved or switched off, hypothetical ones added (negative ids). */
+export function applyScenario(data: CoverageData, changes: ScenarioChanges): CoverageData['stations'] {
+  const ids = new Set(data.stations.map((s) => s.id));
+  for (const id of [...(changes.remove ?? []), ...(changes.move ?? []).map((m) => m.id)]) {
+    if (!ids.has(id)) throw new Error(`no station with id ${id}`);
+  }
+  const removed = new Set(changes.remove ?? []);
+  const moved = new Map((changes.move ?? []).map((m) => [m.id, m]));
+  const stations = data.stations.filter((s) => !removed.has(s.id)).map((s) => (moved.has(s.id) ? { ...s, lon: moved.get(s.id)!.lon, lat: moved.get(s.id)!.lat } : s));
+  (changes.add ?? []).forEach((a, i) => stations.push({ id: -(i + 1), name: a.name ?? `新增站点 ${i + 1}`, level: a.level ?? 'station', lon: a.lon, lat: a.lat, regionCode: '' }));
+  return stations;
+}
+
+export interface CoverageRun {
+  result: CoverageResult;
+  stations: CoverageData['stations'];
+  data: CoverageData;
+  params: CoverageParams;
+}
+
+export function runCoverage(network: NetworkState, data: CoverageData, params: CoverageParams, stations = data.stations, heap?: MinHeap): CoverageRun {
+  const counted = stations.filter((s) => params.levels.includes(s.level));
+  const result = computeCoverage(
+    network.modes[params.mode],
+    {
+      stations: counted,
+      population: data.population.map((p) => ({ lon: p.lon, lat: p.lat, population: p.population, region: p.region })),
+      regions: data.townships.map((t) => ({ geometry: t.geometry })),
+    },
+    { budget: params.minutes * 60, heap },
+  );
+  return { result, stations: counted, data, params };
+}
+
+export function coverageSummary(run: CoverageRun) {
+  const { result, data, params, stations } = run;
+  const regions = data.townships.map((t, k) => {
+    const r = result.regions[k];
+    const here = stations.filter((s) => s.regionCode === t.code);
+    const byLevel = Object.fromEntries(STATION_LEVELS.map((l) => [l, here.filter((s) => s.level === l).length])) as Record<StationLevel, number>;
+    return {
+      code: t.code,
+      name: t.name,
+      population: r.population,
+      coveredPopulation: r.coveredPopulation,
+      unreachablePopulation: r.unreachablePopulation,
+      areaM2: Math.round(r.cells * result.cellAreaM2),
+      coveredAreaM2: Math.round(r.coveredCells * result.cellAreaM2),
+      stations: here.length,
+      stationsByLevel: byLevel,
+    };
+  });
+  const sum = (key: 'population' | 'coveredPopulation' | 'areaM2' | 'coveredAreaM2' | 'unreachablePopulation') => regions.reduce((s, r) => s + r[key], 0);
+  return {
+    minutes: params.minutes,
+    mode: params.mode,
+    levels: params.levels,
+    method: 'network' as const,
+    totals: {
+      population: sum('population'),
+      coveredPopulation: sum('coveredPopulation'),
+      unreachablePopulation: sum('unreachablePopulation'),
+      areaM2: sum('areaM2'),
+      coveredAreaM2: sum('coveredAreaM2'),
+      stations: stations.length,
+      stationsFarFromStreets: result.stationSnaps.filter((s) => !s).length,
+    },
+    regions,
+  };
+}
+
+export function gapsOf(run: CoverageRun, regionCode: string | null) {
+  const { result, data } = run;
+  const features: unknown[] = [];
+  data.townships.forEach((t, k) => {
+    if (regionCode && t.code !== regionCode) return;
+    for (const g of gapPolygons(run.result, k)) {
+      features.push({ type: 'Feature', properties: { region: t.code, regionName: t.name, areaM2: Math.round(g.areaM2) }, geometry: { type: 'Polygon', coordinates: g.coordinates } });
+    }
+  });
+  (features as { properties: { areaM2: number } }[]).sort((a, b) => b.properties.areaM2 - a.properties.areaM2);
+  const uncovered = data.population
+    .map((p, i) => ({ p, i }))
+    .filter(({ p, i }) => result.pointStatus[i] !== COVERED && (!regionCode || data.townships[p.region]?.code === regionCode))
+    .sort((a, b) => b.p.population - a.p.population)
+    .map(({ p, i }) => ({
+      type: 'Feature',
+      properties: {
+        id: p.id,
+        name: p.name,
+        kind: p.kind,
+        population: p.population,
+        region: data.townships[p.region]?.code ?? null,
+        unreachable: result.pointStatus[i] === UNREACHABLE,
+        minutes: Number.isFinite(result.pointTime[i]) ? Math.round((result.pointTime[i] / 60) * 10) / 10 : null,
+      },
+      geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
+    }));
+  return { gaps: { type: 'FeatureCollection', features }, uncovered: { type: 'FeatureCollection', features: uncovered } };
+}
+
+/** Streets served, each with the station nearest to it (the service partition), as GeoJSON lines. */
+export function partitionOf(network: NetworkState, run: CoverageRun) {
+  const { graph } = network.modes[run.params.mode];
+  const { vertexStation, vertexTime } = run.result;
+  const features = [];
+  for (let e = 0; e < graph.edgeCount; e++) {
+    const a = graph.edgeFrom[e];
+    const b = graph.edgeTo[e];
+    const nearer = vertexTime[a] <= vertexTime[b] ? a : b;
+    const station = vertexStation[nearer];
+    if (station < 0) continue;
+    const coords = [];
+    for (let g = graph.edgeGeomStart[e]; g < graph.edgeGeomStart[e + 1]; g++) coords.push([Math.round(graph.geomLon[g] * 1e6) / 1e6, Math.round(graph.geomLat[g] * 1e6) / 1e6]);
+    features.push({ type: 'Feature', properties: { stationId: run.stations[station].id, minutes: Math.round((vertexTime[nearer] / 60) * 10) / 10 }, geometry: { type: 'LineString', coordinates: coords } });
+  }
+  return { type: 'FeatureCollection', features };
+}
+
+export function suggestionsFor(network: NetworkState, run: CoverageRun, k: number, region: string | null, extra: { lon: number; lat: number }[], heap?: MinHeap) {
+  const regionIndex = region ? run.data.townships.findIndex((t) => t.code === region) : undefined;
+  const population = run.data.population.map((p) => ({ lon: p.lon, lat: p.lat, population: p.population, region: p.region }));
+  const candidates: Candidate[] = [...gapCandidates(run.result, population, { region: regionIndex }), ...extra.map((c) => ({ ...c, source: 'planner' as const }))];
+  const suggestions = suggestSites(network.modes[run.params.mode], run.result, population, candidates, k, { heap });
+  return {
+    minutes: run.params.minutes,
+    mode: run.params.mode,
+    candidates: candidates.length,
+    baseCoveredPopulation: run.result.regions.reduce((s, r) => s + r.coveredPopulation, 0),
+    suggestions: suggestions.map((s, rank) => ({
+      rank: rank + 1,
+      lon: Math.round(s.lon * 1e7) / 1e7,
+      lat: Math.round(s.lat * 1e7) / 1e7,
+      source: s.source,
+      newlyCovered: s.newlyCovered,
+      runningTotal: s.runningTotal,
+      places: s.points.map((i) => run.data.population[i].name),
+    })),
+  };
+}
