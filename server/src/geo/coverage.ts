@@ -15,9 +15,17 @@ import { sampleStreets, stampFields, type EdgeSeed, type FieldGrid } from './str
 import { DEFAULT_CELL_M, DEFAULT_MAX_SNAP_M, DEFAULT_OFFROAD_M, type ModeNetwork } from './service-area.js';
 import type { MinHeap } from './heap.js';
 
+export interface AreaGrid {
+  grid: FieldGrid & { lon0: number; lat0: number; kx: number; ky: number };
+  regionOf: Uint16Array;
+  regionBox: { i0: number; i1: number; j0: number; j1: number }[];
+}
+
 export interface CoverageOptions {
   /** Seconds. */
   budget: number;
+  /** The regions rasterized once (they do not change between scenarios); made here when absent. */
+  areaGrid?: AreaGrid;
   offroadM?: number;
   cellM?: number;
   maxSnapM?: number;
@@ -144,9 +152,43 @@ export function computeCoverage(net: ModeNetwork, input: CoverageInput, options:
     }
   });
 
-  // Area: one district-wide grid in a local plane at the regions' centre.
+  const area = options.areaGrid ?? rasterizeRegions(input.regions, cell, input.stations[0]);
+  const { grid, regionOf, regionBox } = area;
+  const { width, height, lon0, lat0, kx, ky } = grid;
+  const field = new Float32Array(width * height).fill(Infinity);
+  // A point every cell along the streets: within 1 m of the exact envelope for a 100 m reach.
+  const points = sampleStreets(net, search.time, seedList, [budget], cell, lon0, lat0, kx, ky);
+  stampFields([field], grid, points, [budget], offroad, v);
+  for (let idx = 0; idx < field.length; idx++) {
+    const k = regionOf[idx];
+    if (k === 0) continue;
+    regions[k - 1].cells++;
+    if (field[idx] <= budget) regions[k - 1].coveredCells++;
+  }
+
+  const vertexStation = search.label;
+  for (let u = 0; u < graph.nodeCount; u++) if (search.time[u] > budget) vertexStation[u] = -1;
+  return {
+    budget,
+    stationSnaps,
+    vertexTime: search.time,
+    vertexStation,
+    pointTime,
+    pointStation,
+    pointStatus,
+    regions,
+    cellAreaM2: cell * cell,
+    grid,
+    field,
+    regionOf,
+    regionBox,
+  };
+}
+
+/** One district-wide grid in a local plane at the regions' centre, and the region of each node. */
+export function rasterizeRegions(regions: { geometry: AreaGeometry }[], cell: number, fallback?: { lon: number; lat: number }): AreaGrid {
   let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
-  for (const region of input.regions) {
+  for (const region of regions) {
     const polygons = region.geometry.type === 'Polygon' ? [region.geometry.coordinates] : region.geometry.coordinates;
     for (const poly of polygons)
       for (const [x, y] of poly[0]) {
@@ -158,8 +200,8 @@ export function computeCoverage(net: ModeNetwork, input: CoverageInput, options:
   }
   if (!Number.isFinite(w)) {
     // No regions: nothing to measure area in.
-    w = e = input.stations[0]?.lon ?? 0;
-    s = n = input.stations[0]?.lat ?? 0;
+    w = e = fallback?.lon ?? 0;
+    s = n = fallback?.lat ?? 0;
   }
   const lon0 = (w + e) / 2;
   const lat0 = (s + n) / 2;
@@ -172,8 +214,8 @@ export function computeCoverage(net: ModeNetwork, input: CoverageInput, options:
 
   // Region of each grid node, by even-odd scanlines over each region's rings.
   const regionOf = new Uint16Array(width * height);
-  const regionBox = input.regions.map(() => ({ i0: Infinity, i1: -Infinity, j0: Infinity, j1: -Infinity }));
-  input.regions.forEach((region, k) => {
+  const regionBox = regions.map(() => ({ i0: Infinity, i1: -Infinity, j0: Infinity, j1: -Infinity }));
+  regions.forEach((region, k) => {
     const rings = (region.geometry.type === 'Polygon' ? [region.geometry.coordinates] : region.geometry.coordinates).flat();
     const xs: number[] = [];
     for (let j = 0; j < height; j++) {
@@ -205,33 +247,7 @@ export function computeCoverage(net: ModeNetwork, input: CoverageInput, options:
     }
   });
 
-  const field = new Float32Array(width * height).fill(Infinity);
-  const points = sampleStreets(net, search.time, seedList, [budget], cell / 2, lon0, lat0, kx, ky);
-  stampFields([field], grid, points, [budget], offroad, v);
-  for (let idx = 0; idx < field.length; idx++) {
-    const k = regionOf[idx];
-    if (k === 0) continue;
-    regions[k - 1].cells++;
-    if (field[idx] <= budget) regions[k - 1].coveredCells++;
-  }
-
-  const vertexStation = search.label;
-  for (let u = 0; u < graph.nodeCount; u++) if (search.time[u] > budget) vertexStation[u] = -1;
-  return {
-    budget,
-    stationSnaps,
-    vertexTime: search.time,
-    vertexStation,
-    pointTime,
-    pointStation,
-    pointStatus,
-    regions,
-    cellAreaM2: cell * cell,
-    grid,
-    field,
-    regionOf,
-    regionBox,
-  };
+  return { grid, regionOf, regionBox };
 }
 
 /**

@@ -106,11 +106,21 @@ function inRing(x: number, y: number, ring: GridRing): boolean {
 
 /** Groups rings into polygons: each hole goes to the smallest outer ring that contains it. */
 export function ringsToPolygons(rings: GridRing[]): GridRing[][] {
-  const outers = rings.filter((r) => signedArea2(r) > 0).map((r) => ({ ring: r, area: signedArea2(r), holes: [] as GridRing[] }));
+  const box = (r: GridRing) => {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const [x, y] of r) {
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+    return [x0, y0, x1, y1];
+  };
+  const outers = rings.filter((r) => signedArea2(r) > 0).map((r) => ({ ring: r, area: signedArea2(r), box: box(r), holes: [] as GridRing[] }));
   outers.sort((a, b) => a.area - b.area);
   for (const hole of rings.filter((r) => signedArea2(r) < 0)) {
     const [x, y] = hole[0];
-    const owner = outers.find((o) => inRing(x, y, o.ring));
+    const owner = outers.find((o) => x >= o.box[0] && x <= o.box[2] && y >= o.box[1] && y <= o.box[3] && inRing(x, y, o.ring));
     if (owner) owner.holes.push(hole);
   }
   return outers.sort((a, b) => b.area - a.area).map((o) => [o.ring, ...o.holes]);

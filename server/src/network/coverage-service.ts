@@ -4,7 +4,8 @@
  */
 import type { Kysely } from 'kysely';
 import { STATION_LEVELS, type Database, type StationLevel } from '../db/schema.js';
-import { computeCoverage, gapPolygons, COVERED, UNREACHABLE, type CoverageResult } from '../geo/coverage.js';
+import { computeCoverage, gapPolygons, rasterizeRegions, COVERED, UNREACHABLE, type AreaGrid, type CoverageResult } from '../geo/coverage.js';
+import { DEFAULT_CELL_M } from '../geo/service-area.js';
 import { gapCandidates, suggestSites, type Candidate } from '../geo/siting.js';
 import type { AreaGeometry } from '../geo/polygon.js';
 import type { TravelMode } from '../geo/osm.js';
@@ -16,6 +17,8 @@ export interface CoverageData {
   townships: { code: string; name: string; geometry: AreaGeometry }[];
   population: { id: number; name: string; kind: string; lon: number; lat: number; population: number; region: number }[];
   fingerprint: string;
+  /** Changes only when the township boundaries do. */
+  regionsKey: string;
 }
 
 export async function loadCoverageData(db: Kysely<Database>): Promise<CoverageData> {
@@ -27,6 +30,7 @@ export async function loadCoverageData(db: Kysely<Database>): Promise<CoverageDa
     stations: stations.map((s) => ({ id: s.id, name: s.name, level: s.level, lon: s.lon, lat: s.lat, regionCode: s.region_code })),
     townships: townships.filter((t) => t.geometry).map((t) => ({ code: t.code, name: t.name, geometry: JSON.parse(t.geometry!) as AreaGeometry })),
     population: points.map((p) => ({ id: p.id, name: p.name, kind: p.kind, lon: p.lon, lat: p.lat, population: p.population, region: index.get(p.township_code) ?? -1 })),
+    regionsKey: townships.map((t) => `${t.code}:${t.geometry?.length ?? 0}`).join(),
     fingerprint: [
       stations.map((s) => `${s.id}@${s.updated_at}`).join(),
       townships.map((t) => `${t.code}:${t.geometry?.length ?? 0}`).join(),
@@ -68,8 +72,17 @@ export interface CoverageRun {
   params: CoverageParams;
 }
 
+// The township raster does not change between scenarios: made once per set of boundaries.
+const areaGrids = new Map<string, AreaGrid>();
+
 export function runCoverage(network: NetworkState, data: CoverageData, params: CoverageParams, stations = data.stations, heap?: MinHeap): CoverageRun {
   const counted = stations.filter((s) => params.levels.includes(s.level));
+  let areaGrid = areaGrids.get(data.regionsKey);
+  if (!areaGrid) {
+    areaGrid = rasterizeRegions(data.townships, DEFAULT_CELL_M, data.stations[0]);
+    if (areaGrids.size > 4) areaGrids.clear();
+    areaGrids.set(data.regionsKey, areaGrid);
+  }
   const result = computeCoverage(
     network.modes[params.mode],
     {
@@ -77,7 +90,7 @@ export function runCoverage(network: NetworkState, data: CoverageData, params: C
       population: data.population.map((p) => ({ lon: p.lon, lat: p.lat, population: p.population, region: p.region })),
       regions: data.townships.map((t) => ({ geometry: t.geometry })),
     },
-    { budget: params.minutes * 60, heap },
+    { budget: params.minutes * 60, heap, areaGrid },
   );
   return { result, stations: counted, data, params };
 }

@@ -182,6 +182,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
             add: Type.Optional(Type.Array(Type.Object({ lon: Lon, lat: Lat, level: Type.Optional(StationLevelSchema), name: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }), { maxItems: 50 })),
             move: Type.Optional(Type.Array(Type.Object({ id: Type.Integer({ minimum: 1 }), lon: Lon, lat: Lat }, { additionalProperties: false }), { maxItems: 50 })),
             remove: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 500 })),
+            gaps: Type.Optional(Type.Boolean({ description: 'include the scenario gap polygons (default true; false is faster while dragging)' })),
             ...Common,
           },
           { additionalProperties: false },
@@ -209,7 +210,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
           coveredAreaM2: after.totals.coveredAreaM2 - before.totals.coveredAreaM2,
           regions: after.regions.map((r, i) => ({ code: r.code, coveredPopulation: r.coveredPopulation - before.regions[i].coveredPopulation })),
         },
-        gaps: gapsOf(run, null).gaps,
+        gaps: request.body.gaps === false ? null : gapsOf(run, null).gaps,
       };
     },
   );
