@@ -27,6 +27,7 @@ import { basemapRoutes } from './routes/basemap.js';
 import { authRoutes } from './routes/auth.js';
 import { serviceAreaRoutes } from './routes/service-areas.js';
 import { coverageRoutes } from './routes/coverage.js';
+import { importRoutes } from './routes/imports.js';
 
 export interface AppDeps {
   config: Config;
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(basemapRoutes);
       await api.register(serviceAreaRoutes);
       await api.register(coverageRoutes);
+      await api.register(importRoutes);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },

@@ -9,6 +9,9 @@ import { migrateToLatest } from './db/migrate.js';
 import { installDemo } from './demo/install.js';
 import { createUser, UserInputError } from './auth/users.js';
 import path from 'node:path';
+import fs from 'node:fs';
+import { importPopulation, importRegions, importStations } from './importers/planner-data.js';
+import { CRS_VALUES, ImportError, formatOf, type Crs } from './importers/tables.js';
 import { readOsmFile, OsmFormatError } from './importers/osm.js';
 import { loadNetwork, saveNetwork } from './network/store.js';
 import { prepareNetwork } from './network/state.js';
@@ -18,6 +21,8 @@ const USAGE = `Usage: npm run cli -- <command>
   demo [--seed N]                                          generate the demo district (replaces all data)
   user add <username> --role organizer|planner|admin [--station ID] [--password P]
   import-osm <file.osm.pbf | file.osm>                     build the street network from an OSM extract
+  import-stations|import-regions|import-population <file.csv|.xlsx|.geojson> [--crs wgs84|gcj02|bd09]
+                                                           import the planners' own data (all rows or none)
   isochrone --lon X --lat Y [--minutes 15[,10,5]] [--mode walk|bike|ebike|drive] [--offroad 100]
                                                            print service areas as GeoJSON`;
 
@@ -48,6 +53,29 @@ async function main(argv: string[]): Promise<number> {
       console.log(`Accounts (also in ${accountsFile}, mode 600):`);
       for (const a of accounts) console.log(`  ${a.role.padEnd(10)} ${a.username.padEnd(10)} ${a.password}`);
       return 0;
+    }
+    if (command === 'import-stations' || command === 'import-regions' || command === 'import-population') {
+      const { values, positionals } = parseArgs({ args: rest, options: { crs: { type: 'string' } }, allowPositionals: true, strict: true });
+      if (positionals.length !== 1) throw new UserInputError(`${command} takes one file`);
+      const crs = (values.crs ?? 'wgs84') as Crs;
+      if (!CRS_VALUES.includes(crs)) throw new UserInputError(`Invalid --crs "${values.crs}": wgs84, gcj02 or bd09`);
+      const file = positionals[0];
+      try {
+        const data = fs.readFileSync(file);
+        const format = formatOf(file);
+        const result =
+          command === 'import-stations' ? await importStations(db, data, format, crs) : command === 'import-regions' ? await importRegions(db, data, format) : await importPopulation(db, data, format, crs);
+        console.log(`Imported ${file}: ${result.created} created, ${result.updated} updated${result.replaced !== undefined ? `, ${result.replaced} replaced` : ''}.`);
+        return 0;
+      } catch (err) {
+        if (err instanceof ImportError) {
+          console.error(`Error: ${err.message}`);
+          for (const r of err.rows) console.error(`  row ${r.row}: ${r.message}`);
+          return 1;
+        }
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UserInputError(`${file}: no such file`);
+        throw err;
+      }
     }
     if (command === 'user' && rest[0] === 'add') {
       const { values, positionals } = parseArgs({

@@ -6,7 +6,7 @@ import fp from 'fastify-plugin';
 import type { FastifyError } from 'fastify';
 
 export class HttpError extends Error {
-  constructor(readonly statusCode: number, readonly code: string, message: string) {
+  constructor(readonly statusCode: number, readonly code: string, message: string, readonly details?: unknown) {
     super(message);
   }
 }
@@ -35,7 +35,8 @@ export const errorsPlugin = fp(
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {
         const code = error instanceof HttpError ? error.code : CODES[status] ?? 'BAD_REQUEST';
-        return reply.status(status).send({ error: { code, message: error.message } });
+        const details = error instanceof HttpError && error.details !== undefined ? { details: error.details } : {};
+        return reply.status(status).send({ error: { code, message: error.message, ...details } });
       }
       request.log.error({ err: error }, 'unhandled error');
       return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Internal server error' } });

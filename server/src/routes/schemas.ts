@@ -3,7 +3,12 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { SERVICE_CATEGORIES, STATION_LEVELS } from '../db/schema.js';
 
 export const ErrorResponse = Type.Object({
-  error: Type.Object({ code: Type.String(), message: Type.String() }),
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    /** For a rejected import: each invalid row and why. */
+    details: Type.Optional(Type.Array(Type.Object({ row: Type.Integer(), message: Type.String() }))),
+  }),
 });
 
 export const Geometry = Type.Object({
