@@ -10,6 +10,7 @@ const router = createRouter({
   routes: [
     { path: '/', name: 'map', component: () => import('./views/NearbyView.vue') },
     { path: '/stations/:id(\\d+)', name: 'station', component: () => import('./views/NearbyView.vue') },
+    { path: '/plan', name: 'plan', component: () => import('./views/PlanView.vue') },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 });
