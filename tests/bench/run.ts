@@ -115,6 +115,66 @@ async function time(fn: () => unknown | Promise<unknown>, runs: number, warmup =
   return stats(samples);
 }
 
+/** Coverage, what-if and siting on the demo (through the HTTP handler), and the design's 500-station case. */
+async function coverageBench(grid: OsmData) {
+  const out: Record<string, unknown> = {};
+  const t = await startTestApp('sqlite');
+  try {
+    const { loadCoverageData, runCoverage } = await import('../../server/src/network/coverage-service.js');
+    const data = await loadCoverageData(t.database.db);
+    const params = { minutes: 15, mode: 'walk' as const, levels: ['center', 'institute', 'station'] as ('center' | 'institute' | 'station')[] };
+    out.demoStationsCounted = data.stations.filter((s) => params.levels.includes(s.level as 'station')).length;
+    out.demoFullCoverage = await time(() => runCoverage(t.app.network!, data, params), 10, 2);
+    await t.app.inject('/api/coverage');
+    const station = data.stations.find((s) => s.level === 'station')!;
+    let k = 0;
+    const move = (gaps: boolean) => async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/api/coverage/scenario', payload: { move: [{ id: station.id, lon: station.lon + 0.001 * (k++ % 10), lat: station.lat }], gaps } });
+      if (res.statusCode !== 200) throw new Error(res.body);
+    };
+    out.demoWhatIfMove = await time(move(false), 10, 2);
+    out.demoWhatIfMoveWithGaps = await time(move(true), 5, 1);
+    out.demoSuggestions5 = await time(async () => {
+      const res = await t.app.inject('/api/siting/suggestions?k=5');
+      if (res.statusCode !== 200) throw new Error(res.body);
+    }, 5, 1);
+  } finally {
+    await t.close();
+  }
+  // The design's budget case: 500 stations on a 100k-edge network (the synthetic grid).
+  const { computeCoverage } = await import('../../server/src/geo/coverage.js');
+  const { buildStreetIndex } = await import('../../server/src/geo/snap.js');
+  const { MODE_PROFILES } = await import('../../server/src/geo/modes.js');
+  const g = buildStreetGraph(grid, 'walk').graph;
+  const edgeTime = new Float64Array(g.edgeCount);
+  for (let e = 0; e < g.edgeCount; e++) edgeTime[e] = g.edgeLength[e] / MODE_PROFILES.walk.accessSpeed;
+  const net = { graph: g, edgeTime, street: buildStreetIndex(g), profile: MODE_PROFILES.walk };
+  const rng = new Random(7);
+  const pick = () => {
+    const v = rng.int(0, g.nodeCount - 1);
+    return { lon: g.nodeLon[v] + rng.range(-3e-4, 3e-4), lat: g.nodeLat[v] + rng.range(-3e-4, 3e-4) };
+  };
+  const stations = Array.from({ length: 500 }, pick);
+  const population = Array.from({ length: 2000 }, () => ({ ...pick(), population: rng.int(300, 3000), region: 0 }));
+  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  for (let v = 0; v < g.nodeCount; v++) {
+    w = Math.min(w, g.nodeLon[v]);
+    e = Math.max(e, g.nodeLon[v]);
+    s = Math.min(s, g.nodeLat[v]);
+    n = Math.max(n, g.nodeLat[v]);
+  }
+  const regions = [{ geometry: { type: 'Polygon' as const, coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] } }];
+  const { rasterizeRegions } = await import('../../server/src/geo/coverage.js');
+  const areaGrid = rasterizeRegions(regions, 25);
+  out.grid100k500Stations = {
+    edges: g.edgeCount,
+    stations: 500,
+    populationPoints: 2000,
+    coverage: await time(() => computeCoverage(net, { stations, population, regions }, { budget: 900, areaGrid }), 5, 1),
+  };
+  return out;
+}
+
 async function main() {
   const result: Record<string, unknown> = {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
@@ -163,6 +223,7 @@ async function main() {
     areas.monaco = await serviceAreaBench('monaco', monaco, performance.now() - t0);
   }
   areas.grid100k = await serviceAreaBench('grid100k', syntheticGrid(), null);
+  result.coverage = await coverageBench(syntheticGrid());
   console.log(JSON.stringify(result, null, 2));
 }
 
