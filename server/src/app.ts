@@ -28,12 +28,26 @@ import { authRoutes } from './routes/auth.js';
 import { serviceAreaRoutes } from './routes/service-areas.js';
 import { coverageRoutes } from './routes/coverage.js';
 import { importRoutes } from './routes/imports.js';
+import { activityRoutes } from './routes/activities.js';
+import { heatmapRoutes } from './routes/heatmap.js';
+import { statsRoutes } from './routes/stats.js';
+import { openBus, type LiveBus } from './live/bus.js';
+import { ActivityStream } from './live/stream.js';
+import { startActivityClock } from './live/clock.js';
+import { startDemoTicker } from './demo/live-ticker.js';
+import { CoverageCache } from './network/coverage-cache.js';
 
 export interface AppDeps {
   config: Config;
   db: Kysely<Database>;
   dialect: DialectName;
   network: NetworkState | null;
+  /** The live event bus; by default in-process for SQLite, LISTEN/NOTIFY for PostgreSQL. */
+  bus?: LiveBus;
+  /** The time, for tests that pin it; defaults to Date.now. */
+  now?: () => number;
+  /** Live stream timings: heartbeat and the start/finish clock (defaults 15 s and 5 s). */
+  live?: { heartbeatMs?: number; tickMs?: number };
   /** Folder of the built client; defaults to dist/client beside the repository root. */
   clientDir?: string;
   logger?: boolean;
@@ -45,6 +59,9 @@ declare module 'fastify' {
     db: Kysely<Database>;
     dialect: DialectName;
     network: NetworkState | null;
+    clock: () => number;
+    live: { bus: LiveBus; stream: ActivityStream };
+    coverage: CoverageCache;
   }
 }
 
@@ -56,6 +73,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 2 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const now = deps.now ?? Date.now;
+  const bus = deps.bus ?? (await openBus(deps.config.databaseUrl));
+  const stream = new ActivityStream(deps.db, bus, { now, heartbeatMs: deps.live?.heartbeatMs ?? 15_000 });
+  await stream.start();
+  const stopClock = startActivityClock(deps.db, bus, now, deps.live?.tickMs ?? 5_000);
+  const stopTicker = deps.config.demoLive ? startDemoTicker(deps.db, bus, now, deps.config.demoLiveSeconds * 1000) : null;
+  // SSE responses never end by themselves: end them before the server waits for its connections.
+  app.addHook('preClose', async () => {
+    await stopTicker?.();
+    await stopClock();
+    await stream.close();
+  });
+  app.addHook('onClose', async () => {
+    // A bus passed in belongs to the caller.
+    if (!deps.bus) await bus.close();
+  });
 
   await app.register(errorsPlugin);
   await app.register(cookie);
@@ -91,6 +125,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         instance.decorate('db', deps.db);
         instance.decorate('dialect', deps.dialect);
         instance.decorate('network', deps.network);
+        instance.decorate('clock', now);
+        instance.decorate('live', { bus, stream });
+        instance.decorate('coverage', new CoverageCache(deps.db, deps.network));
       },
       { name: 'database' },
     ),
@@ -107,6 +144,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(serviceAreaRoutes);
       await api.register(coverageRoutes);
       await api.register(importRoutes);
+      await api.register(activityRoutes);
+      await api.register(heatmapRoutes);
+      await api.register(statsRoutes);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },

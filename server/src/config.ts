@@ -13,6 +13,10 @@ export interface Config {
   basemapStyle: string | null;
   /** Mark the session cookie `Secure` (set when served over HTTPS). */
   secureCookies: boolean;
+  /** Publish plausible demo activities now and then (DEMO_LIVE=1), marked as demo. */
+  demoLive: boolean;
+  /** Seconds between demo activities (DEMO_LIVE_SECONDS, default 20). */
+  demoLiveSeconds: number;
 }
 
 function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -20,7 +24,7 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new Error(`Invalid ${name}: "${raw}" (expected an integer port 0-65535)`);
+    throw new Error(`Invalid ${name}: "${raw}" (expected an integer 0-65535)`);
   }
   return value;
 }
@@ -46,5 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: boolSetting(env, 'DEMO', true),
     basemapStyle: env.BASEMAP_STYLE?.trim() || null,
     secureCookies: boolSetting(env, 'SECURE_COOKIES', false),
+    demoLive: boolSetting(env, 'DEMO_LIVE', false),
+    demoLiveSeconds: Math.max(1, intSetting(env, 'DEMO_LIVE_SECONDS', 20)),
   };
 }

@@ -18,21 +18,21 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-export async function startTestApp(dialect: DialectCase, options: { demo?: boolean } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  demo?: boolean;
+  /** Pin the server's clock (the demo's reference time, say). */
+  now?: () => number;
+  live?: { heartbeatMs?: number; tickMs?: number };
+}
+
+export async function startTestApp(dialect: DialectCase, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const accounts = {} as TestApp['accounts'];
   if (options.demo !== false) {
     const installed = await installDemo(database.db, database.dataDir, { seed: TEST_SEED, now: TEST_NOW });
     for (const a of installed.accounts) accounts[a.username as keyof TestApp['accounts']] = a;
   }
-  const stored = loadNetwork(database.dataDir);
-  const config = { ...loadConfig({}), dataDir: database.dataDir, databaseUrl: database.databaseUrl };
-  const app = await buildApp({
-    config,
-    db: database.db,
-    dialect: database.dialect,
-    network: stored ? prepareNetwork(stored) : null,
-  });
+  const app = await appOn(database, options);
   return {
     app,
     database,
@@ -42,6 +42,20 @@ export async function startTestApp(dialect: DialectCase, options: { demo?: boole
       await database.drop();
     },
   };
+}
+
+/** Another server instance on the same database and data folder, as behind a load balancer. */
+export async function appOn(database: TestDatabase, options: TestAppOptions = {}): Promise<FastifyInstance> {
+  const stored = loadNetwork(database.dataDir);
+  const config = { ...loadConfig({}), dataDir: database.dataDir, databaseUrl: database.databaseUrl };
+  return buildApp({
+    config,
+    db: database.db,
+    dialect: database.dialect,
+    network: stored ? prepareNetwork(stored) : null,
+    now: options.now,
+    live: options.live,
+  });
 }
 
 /** Logs in through the API and returns the Cookie header value. */

@@ -16,7 +16,7 @@ async function insertChunked<T extends keyof Database & string>(db: Kysely<Datab
 
 export async function writeDemoDataset(db: Kysely<Database>, data: DemoDataset): Promise<{ stationIds: number[] }> {
   return db.transaction().execute(async (trx) => {
-    for (const t of ['sessions', 'activities', 'users', 'teams', 'stations', 'population_points', 'meta'] as const) await trx.deleteFrom(t).execute();
+    for (const t of ['sessions', 'activity_events', 'activities', 'users', 'teams', 'stations', 'population_points', 'meta'] as const) await trx.deleteFrom(t).execute();
     // Regions reference their parents: children first when deleting, parents first when inserting.
     for (const level of ['village', 'township', 'district'] as const) await trx.deleteFrom('regions').where('level', '=', level).execute();
     for (const level of ['district', 'township', 'village'] as const) {

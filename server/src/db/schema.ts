@@ -106,6 +106,21 @@ export interface ActivityTable {
   created_by: number | null;
   created_at: string;
   updated_at: string;
+  /** 1 when the demo ticker published it. */
+  demo: Generated<number>;
+}
+
+export const ACTIVITY_EVENT_KINDS = ['create', 'update', 'start', 'finish'] as const;
+export type ActivityEventKind = (typeof ACTIVITY_EVENT_KINDS)[number];
+
+export interface ActivityEventTable {
+  /** Also the SSE event id. */
+  id: Generated<number>;
+  activity_id: number;
+  kind: ActivityEventKind;
+  /** `start:<id>` / `finish:<id>` for the clock's events; null otherwise. */
+  dedupe_key: string | null;
+  at: string;
 }
 
 export interface UserTable {
@@ -136,6 +151,7 @@ export interface Database {
   teams: TeamTable;
   population_points: PopulationPointTable;
   activities: ActivityTable;
+  activity_events: ActivityEventTable;
   users: UserTable;
   sessions: SessionTable;
   meta: MetaTable;

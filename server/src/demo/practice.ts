@@ -63,7 +63,7 @@ const CATEGORY_WEIGHTS: Record<ServiceCategory, number> = {
   theory: 20, culture: 17, science: 8, health: 12, law: 6, sports: 6, elderly: 12, children: 8, environment: 8, customs: 4,
 };
 
-const TITLES: Record<ServiceCategory, string[]> = {
+export const TITLES: Record<ServiceCategory, string[]> = {
   theory: ['党的创新理论百姓宣讲', '“理论微宣讲”进{place}', '党史故事分享会', '政策明白人讲政策', '红色经典诵读'],
   culture: ['广场舞展演', '戏曲进{place}', '书法培训班', '农民文艺汇演', '电影放映', '剪纸手工课'],
   science: ['科普大篷车进{place}', '农业实用技术培训', '防灾减灾科普讲座', '青少年科学实验课', '智能手机使用培训'],

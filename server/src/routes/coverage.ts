@@ -1,6 +1,5 @@
 /** Coverage, gaps, the service partition, what-if scenarios and new-site suggestions (reads public). */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MinHeap } from '../geo/heap.js';
 import { TRAVEL_MODES } from '../geo/osm.js';
 import { STATION_LEVELS, type StationLevel } from '../db/schema.js';
 import {
@@ -14,6 +13,7 @@ import {
   type CoverageParams,
   type CoverageRun,
 } from '../network/coverage-service.js';
+import { DEFAULT_COVERAGE_LEVELS } from '../network/coverage-cache.js';
 import { coverageTableCsv, coverageTableXlsx } from '../network/coverage-export.js';
 import { HttpError, badRequest } from '../plugins/errors.js';
 import { RegionCode, StationLevel as StationLevelSchema, StringEnum, errorResponses } from './schemas.js';
@@ -80,30 +80,17 @@ const SuggestionsResponse = Type.Object({
   ),
 });
 
-const noNetwork = () => new HttpError(409, 'NO_NETWORK', 'No street network is loaded: coverage needs one (npm run cli -- import-osm, or the demo)');
 
 export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const heap = new MinHeap(1 << 16);
-  const cache = new Map<string, CoverageRun>();
+  const heap = app.coverage.heap;
 
   const paramsOf = (q: { minutes?: number; mode?: (typeof TRAVEL_MODES)[number]; levels?: string }): CoverageParams => ({
     minutes: q.minutes ?? 15,
     mode: q.mode ?? 'walk',
-    levels: (q.levels ?? 'center,institute,station').split(',') as StationLevel[],
+    levels: q.levels ? (q.levels.split(',') as StationLevel[]) : DEFAULT_COVERAGE_LEVELS,
   });
 
-  async function saved(params: CoverageParams): Promise<CoverageRun> {
-    if (!app.network) throw noNetwork();
-    const data = await loadCoverageData(app.db);
-    const key = `${params.minutes}|${params.mode}|${params.levels.join()}|${data.fingerprint}|${app.network.report.builtAt}`;
-    let run = cache.get(key);
-    if (!run) {
-      run = runCoverage(app.network, data, params, data.stations, heap);
-      if (cache.size > 8) cache.clear();
-      cache.set(key, run);
-    }
-    return run;
-  }
+  const saved = (params: CoverageParams) => app.coverage.saved(params);
 
   app.get(
     '/coverage',

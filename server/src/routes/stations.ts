@@ -7,6 +7,8 @@ import { containsText } from '../db/dialect.js';
 import { requireRole, seesPersonalData } from '../plugins/auth.js';
 import { badRequest, conflict, notFound } from '../plugins/errors.js';
 import { pointInArea, type AreaGeometry } from '../geo/polygon.js';
+import { parseBBox } from './query.js';
+import { insideDistrict } from '../db/regions.js';
 import { NullableString, BBoxQuery, Feature, FeatureCollection, PointGeometry, RegionCode, ServiceCategory, StationLevel as StationLevelSchema, errorResponses } from './schemas.js';
 
 const StationProperties = Type.Object({
@@ -76,13 +78,6 @@ const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 type StationRow = Station & { region_name: string | null; village_name: string | null };
 
-function parseBBox(raw: string): [number, number, number, number] {
-  const [a, b, c, d] = raw.split(',').map(Number);
-  if (a < -180 || c > 180 || b < -90 || d > 90) throw badRequest(`querystring.bbox: out of range (${raw})`);
-  if (a > c || b > d) throw badRequest(`querystring.bbox: min must not exceed max (${raw})`);
-  return [a, b, c, d];
-}
-
 function toFeature(row: StationRow, personal: boolean): Static<typeof StationFeature> {
   const properties: Static<typeof StationProperties> = {
     id: row.id,
@@ -121,9 +116,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** Checks a station's place against the imported boundaries and works out its township. */
   async function placeStation(lon: number, lat: number, regionCode: string | undefined, villageCode: string | null | undefined) {
-    const district = await app.db.selectFrom('regions').select(['geometry']).where('level', '=', 'district').execute();
-    const districtShapes = district.filter((d) => d.geometry).map((d) => JSON.parse(d.geometry!) as AreaGeometry);
-    if (districtShapes.length && !districtShapes.some((g) => pointInArea(lon, lat, g))) {
+    if (!(await insideDistrict(app.db, lon, lat))) {
       throw badRequest(`body.lon/lat: (${lon}, ${lat}) lies outside the district`);
     }
     const townships = await app.db.selectFrom('regions').select(['code', 'name', 'geometry']).where('level', '=', 'township').execute();

@@ -1,0 +1,146 @@
+/**
+ * Heatmaps: activity density weighted by participants or by count, per week for the time slider, or
+ * the density of people outside every service circle. Always aggregated onto a grid of `cell`
+ * metres, so the payload follows the number of places and weeks, not the number of activities.
+ */
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SERVICE_CATEGORIES, type ServiceCategory } from '../db/schema.js';
+import { COVERED } from '../geo/coverage.js';
+import { badRequest } from '../plugins/errors.js';
+import { chinaWeekStart, WEEK_MS } from '../live/china-time.js';
+import { DEFAULT_COVERAGE_LEVELS } from '../network/coverage-cache.js';
+import { StringEnum, errorResponses } from './schemas.js';
+import { parseTimeQuery } from './query.js';
+import { TimeQuery } from './activities.js';
+
+const HEAT_SOURCES = ['activities', 'uncovered'] as const;
+const HEAT_WEIGHTS = ['participants', 'count'] as const;
+const HEAT_BUCKETS = ['none', 'week'] as const;
+
+const HeatmapQuery = Type.Object(
+  {
+    source: Type.Optional(StringEnum(HEAT_SOURCES, { description: 'activities (default) or uncovered population' })),
+    from: Type.Optional(TimeQuery('activities starting at or after (default: the Monday 12 weeks ago)')),
+    to: Type.Optional(TimeQuery('activities starting before (default: now)')),
+    category: Type.Optional(
+      Type.String({ pattern: `^(${SERVICE_CATEGORIES.join('|')})(,(${SERVICE_CATEGORIES.join('|')}))*$`, description: 'comma-separated categories' }),
+    ),
+    weight: Type.Optional(StringEnum(HEAT_WEIGHTS, { description: 'participants (default: actual, else expected) or count' })),
+    bucket: Type.Optional(StringEnum(HEAT_BUCKETS, { description: 'one grid for the period (default) or one per week (China time, from Monday)' })),
+    cell: Type.Optional(Type.Integer({ minimum: 25, maximum: 5000, description: 'grid cell in metres (default 100)' })),
+    minutes: Type.Optional(Type.Number({ minimum: 1, maximum: 60, description: 'for source=uncovered: the walking budget (default 15)' })),
+  },
+  { additionalProperties: false },
+);
+
+const HeatmapResponse = Type.Object({
+  source: StringEnum(HEAT_SOURCES),
+  weight: Type.String(),
+  from: Type.Union([Type.String(), Type.Null()]),
+  to: Type.Union([Type.String(), Type.Null()]),
+  cellM: Type.Integer(),
+  buckets: Type.Array(Type.Object({ start: Type.String(), end: Type.String() })),
+  /** [lon, lat, bucket index, weight] of each non-empty cell: compact for 100,000 activities. */
+  points: Type.Array(Type.Array(Type.Number())),
+  maxWeight: Type.Number(),
+  total: Type.Number(),
+  /** How many activities (or population points) went in. */
+  items: Type.Integer(),
+});
+
+/** Sums weights into grid cells of about `cellM` metres, one grid per bucket. */
+class HeatGrid {
+  private readonly cells = new Map<string, { lon: number; lat: number; bucket: number; w: number }>();
+  private readonly dLon: number;
+  private readonly dLat: number;
+  total = 0;
+  items = 0;
+
+  constructor(cellM: number, refLat: number) {
+    this.dLat = cellM / 110_574;
+    this.dLon = cellM / (111_320 * Math.cos((refLat * Math.PI) / 180));
+  }
+
+  add(lon: number, lat: number, bucket: number, w: number) {
+    const ix = Math.floor(lon / this.dLon);
+    const iy = Math.floor(lat / this.dLat);
+    const key = `${bucket}:${ix}:${iy}`;
+    const cell = this.cells.get(key);
+    if (cell) cell.w += w;
+    else this.cells.set(key, { lon: (ix + 0.5) * this.dLon, lat: (iy + 0.5) * this.dLat, bucket, w });
+    this.total += w;
+    this.items++;
+  }
+
+  points() {
+    let max = 0;
+    const points: number[][] = [];
+    for (const c of this.cells.values()) {
+      if (c.w <= 0) continue;
+      max = Math.max(max, c.w);
+      points.push([Math.round(c.lon * 1e6) / 1e6, Math.round(c.lat * 1e6) / 1e6, c.bucket, c.w]);
+    }
+    return { points, maxWeight: max };
+  }
+}
+
+export const heatmapRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  async function referenceLatitude(): Promise<number> {
+    const row = await app.db.selectFrom('stations').select((eb) => eb.fn.avg<number>('lat').as('lat')).executeTakeFirst();
+    return Number(row?.lat ?? 0) || 0;
+  }
+
+  app.get(
+    '/heatmap',
+    {
+      schema: {
+        summary: 'Activity density (per week for the time slider) or uncovered population, aggregated on a grid',
+        querystring: HeatmapQuery,
+        response: { 200: HeatmapResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const cellM = q.cell ?? 100;
+      const grid = new HeatGrid(cellM, await referenceLatitude());
+      if (q.source === 'uncovered') {
+        if (q.from || q.to || q.category || q.weight || q.bucket) {
+          throw badRequest('querystring.source: uncovered population has no time, category, weight or bucket; pass only minutes and cell');
+        }
+        const run = await app.coverage.saved({ minutes: q.minutes ?? 15, mode: 'walk', levels: DEFAULT_COVERAGE_LEVELS });
+        run.data.population.forEach((p, i) => {
+          if (run.result.pointStatus[i] !== COVERED) grid.add(p.lon, p.lat, 0, p.population);
+        });
+        return { source: 'uncovered' as const, weight: 'population', from: null, to: null, cellM, buckets: [], ...grid.points(), total: grid.total, items: grid.items };
+      }
+
+      const now = app.clock();
+      const to = q.to ? parseTimeQuery(q.to, 'querystring.to') : new Date(now).toISOString();
+      const from = q.from ? parseTimeQuery(q.from, 'querystring.from') : new Date(chinaWeekStart(now) - 12 * WEEK_MS).toISOString();
+      if (to <= from) throw badRequest(`querystring.to: must be after from (${from} – ${to})`);
+      const weekly = q.bucket === 'week';
+      const buckets: { start: string; end: string }[] = [];
+      const firstWeek = chinaWeekStart(Date.parse(from));
+      if (weekly) {
+        if (Date.parse(to) - firstWeek > 60 * WEEK_MS) throw badRequest('querystring.from: weekly buckets cover at most 60 weeks');
+        for (let w = firstWeek; w < Date.parse(to); w += WEEK_MS) buckets.push({ start: new Date(w).toISOString(), end: new Date(w + WEEK_MS).toISOString() });
+      } else {
+        buckets.push({ start: from, end: to });
+      }
+
+      let query = app.db
+        .selectFrom('activities')
+        .select(['lon', 'lat', 'starts_at', 'participants', 'expected_participants'])
+        .where('cancelled', '=', 0)
+        .where('starts_at', '>=', from)
+        .where('starts_at', '<', to);
+      if (q.category) query = query.where('category', 'in', q.category.split(',') as ServiceCategory[]);
+      const byCount = q.weight === 'count';
+      for (const a of await query.execute()) {
+        const bucket = weekly ? Math.floor((Date.parse(a.starts_at) - firstWeek) / WEEK_MS) : 0;
+        grid.add(a.lon, a.lat, bucket, byCount ? 1 : (a.participants ?? a.expected_participants ?? 0));
+      }
+      return { source: 'activities' as const, weight: byCount ? 'count' : 'participants', from, to, cellM, buckets, ...grid.points(), total: grid.total, items: grid.items };
+    },
+  );
+};
