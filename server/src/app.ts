@@ -16,7 +16,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
-import type { DialectName } from './db/dialect.js';
+import { refreshPlannerStatistics, type DialectName } from './db/dialect.js';
 import type { NetworkState } from './network/state.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { authPlugin } from './plugins/auth.js';
@@ -79,9 +79,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const stream = new ActivityStream(deps.db, bus, { now, heartbeatMs: deps.live?.heartbeatMs ?? 15_000 });
   await stream.start();
   const stopClock = startActivityClock(deps.db, bus, now, deps.live?.tickMs ?? 5_000);
+  // Activity accumulates: keep the planner's statistics fresh (SQLite has none unless asked).
+  const statistics = setInterval(() => void refreshPlannerStatistics(deps.db).catch(() => undefined), 6 * 3_600_000);
+  statistics.unref();
   const stopTicker = deps.config.demoLive ? startDemoTicker(deps.db, bus, now, deps.config.demoLiveSeconds * 1000) : null;
   // SSE responses never end by themselves: end them before the server waits for its connections.
   app.addHook('preClose', async () => {
+    clearInterval(statistics);
     await stopTicker?.();
     await stopClock();
     await stream.close();

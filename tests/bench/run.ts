@@ -20,6 +20,7 @@ import { migrateToLatest } from '../../server/src/db/migrate.js';
 import { LocalPlane } from '../../server/src/geo/ellipsoid.js';
 import { Random } from '../../server/src/demo/random.js';
 import type { OsmData } from '../../server/src/geo/osm.js';
+import { leadersBench, sseBench } from './live.js';
 
 
 /** A 100,000-edge city grid (224 x 224 streets, 100 m apart) for the design's service-area budget. */
@@ -224,6 +225,11 @@ async function main() {
   }
   areas.grid100k = await serviceAreaBench('grid100k', syntheticGrid(), null);
   result.coverage = await coverageBench(syntheticGrid());
+  result.live = {
+    sseSqlite: await sseBench('sqlite'),
+    ...(process.env.TEST_DATABASE_URL ? { ssePostgres: await sseBench('postgres') } : { ssePostgres: 'skipped: set TEST_DATABASE_URL' }),
+    leaders: await leadersBench(time),
+  };
   console.log(JSON.stringify(result, null, 2));
 }
 

@@ -1,4 +1,5 @@
 /** Writing a whole generated data set, in one transaction: either all of it lands or none. */
+import { refreshPlannerStatistics } from './dialect.js';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { DemoDataset } from '../demo/generate.js';
@@ -15,7 +16,7 @@ async function insertChunked<T extends keyof Database & string>(db: Kysely<Datab
 }
 
 export async function writeDemoDataset(db: Kysely<Database>, data: DemoDataset): Promise<{ stationIds: number[] }> {
-  return db.transaction().execute(async (trx) => {
+  const written = await db.transaction().execute(async (trx) => {
     for (const t of ['sessions', 'activity_events', 'activities', 'users', 'teams', 'stations', 'population_points', 'meta'] as const) await trx.deleteFrom(t).execute();
     // Regions reference their parents: children first when deleting, parents first when inserting.
     for (const level of ['village', 'township', 'district'] as const) await trx.deleteFrom('regions').where('level', '=', level).execute();
@@ -38,4 +39,6 @@ export async function writeDemoDataset(db: Kysely<Database>, data: DemoDataset):
     await trx.insertInto('meta').values([{ key: 'demo_seed', value: String(data.seed) }]).execute();
     return { stationIds };
   });
+  await refreshPlannerStatistics(db);
+  return written;
 }

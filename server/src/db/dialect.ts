@@ -54,3 +54,19 @@ export function containsText(db: Kysely<any>, column: string, text: string): Raw
   const op = isPostgres(db) ? 'ilike' : 'like';
   return sql<boolean>`${sql.ref(column)} ${sql.raw(op)} ${pattern} escape ${sql.lit('\\')}`;
 }
+
+/** Days since 1970-01-01 of an ISO 8601 text column, as a double, for bucketing in SQL. */
+export function daysSinceEpoch(db: Kysely<any>, column: string): RawBuilder<number> {
+  return isPostgres(db)
+    ? sql<number>`(extract(epoch from cast(${sql.ref(column)} as timestamptz)) / 86400.0)`
+    : sql<number>`(julianday(${sql.ref(column)}) - 2440587.5)`;
+}
+
+/**
+ * Refreshes the query planner's statistics. SQLite keeps none until asked: without them a wide time
+ * range is read through its index row by row (10x slower than a scan at 100,000 activities).
+ * PostgreSQL's autovacuum does this by itself; asking once after a bulk load does no harm.
+ */
+export async function refreshPlannerStatistics(db: Kysely<any>): Promise<void> {
+  await sql`ANALYZE`.execute(db);
+}

@@ -5,6 +5,9 @@
 import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { ActivityEventKind, ActivityTable, Database, NewActivity, ServiceCategory, StationLevel } from '../db/schema.js';
 
+/** The longest an activity may run: a month-long exhibition, not a typo in the year. */
+export const MAX_ACTIVITY_MS = 31 * 86_400_000;
+
 export const ACTIVITY_STATUSES = ['upcoming', 'live', 'finished', 'cancelled'] as const;
 export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
 

@@ -10,6 +10,7 @@ import { requireRole, seesPersonalData } from '../plugins/auth.js';
 import { badRequest, forbidden, notFound } from '../plugins/errors.js';
 import {
   ACTIVITY_STATUSES,
+  MAX_ACTIVITY_MS,
   activityFeature,
   activityQuery,
   insertActivity,
@@ -87,8 +88,6 @@ const UpdateBody = Type.Partial(Type.Object({ ...ActivityWrite, cancelled: Type.
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const StreamQuery = Type.Object({ lastEventId: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false });
 
-/** The longest an activity may run: a month-long exhibition, not a typo in the year. */
-const MAX_DURATION_MS = 31 * 86_400_000;
 
 function statusWhere(statuses: ActivityStatus[], nowIso: string) {
   return (eb: any) =>
@@ -125,7 +124,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   function checkTimes(startsAt: string, endsAt: string) {
     if (endsAt <= startsAt) throw badRequest(`body.endsAt: must be after startsAt (${startsAt} – ${endsAt})`);
-    if (Date.parse(endsAt) - Date.parse(startsAt) > MAX_DURATION_MS) throw badRequest('body.endsAt: an activity may last at most 31 days');
+    if (Date.parse(endsAt) - Date.parse(startsAt) > MAX_ACTIVITY_MS) throw badRequest('body.endsAt: an activity may last at most 31 days');
   }
 
   const toUtc = (iso: string) => new Date(iso).toISOString();

@@ -7,7 +7,9 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { SERVICE_CATEGORIES, type ServiceCategory } from '../db/schema.js';
 import { COVERED } from '../geo/coverage.js';
 import { badRequest } from '../plugins/errors.js';
-import { chinaWeekStart, WEEK_MS } from '../live/china-time.js';
+import { chinaWeekStart, DAY_MS, WEEK_MS } from '../live/china-time.js';
+import { daysSinceEpoch } from '../db/dialect.js';
+import { sql } from 'kysely';
 import { DEFAULT_COVERAGE_LEVELS } from '../network/coverage-cache.js';
 import { StringEnum, errorResponses } from './schemas.js';
 import { parseTimeQuery } from './query.js';
@@ -51,8 +53,8 @@ const HeatmapResponse = Type.Object({
 /** Sums weights into grid cells of about `cellM` metres, one grid per bucket. */
 class HeatGrid {
   private readonly cells = new Map<string, { lon: number; lat: number; bucket: number; w: number }>();
-  private readonly dLon: number;
-  private readonly dLat: number;
+  readonly dLon: number;
+  readonly dLat: number;
   total = 0;
   items = 0;
 
@@ -62,14 +64,17 @@ class HeatGrid {
   }
 
   add(lon: number, lat: number, bucket: number, w: number) {
-    const ix = Math.floor(lon / this.dLon);
-    const iy = Math.floor(lat / this.dLat);
+    this.addCell(Math.floor((lon + 180) / this.dLon), Math.floor((lat + 90) / this.dLat), bucket, w, 1);
+  }
+
+  /** Cells are counted from (-180, -90), so every index is positive in both databases' floor(). */
+  addCell(ix: number, iy: number, bucket: number, w: number, items: number) {
     const key = `${bucket}:${ix}:${iy}`;
     const cell = this.cells.get(key);
     if (cell) cell.w += w;
-    else this.cells.set(key, { lon: (ix + 0.5) * this.dLon, lat: (iy + 0.5) * this.dLat, bucket, w });
+    else this.cells.set(key, { lon: (ix + 0.5) * this.dLon - 180, lat: (iy + 0.5) * this.dLat - 90, bucket, w });
     this.total += w;
-    this.items++;
+    this.items += items;
   }
 
   points() {
@@ -128,18 +133,27 @@ export const heatmapRoutes: FastifyPluginAsyncTypebox = async (app) => {
         buckets.push({ start: from, end: to });
       }
 
+      // Summed in the database: one row per (cell, week), whatever the number of activities.
+      // (1e-9 of a week keeps an activity at exactly Monday midnight out of the week before.)
+      const byCount = q.weight === 'count';
+      const { dLon, dLat } = grid;
+      const days = daysSinceEpoch(app.db, 'starts_at');
+      const week0 = firstWeek / DAY_MS;
       let query = app.db
         .selectFrom('activities')
-        .select(['lon', 'lat', 'starts_at', 'participants', 'expected_participants'])
+        .select([
+          sql<number>`floor((lon + 180) / ${dLon})`.as('x'),
+          sql<number>`floor((lat + 90) / ${dLat})`.as('y'),
+          (weekly ? sql<number>`floor((${days} - ${week0}) / 7 + 1e-9)` : sql<number>`0`).as('b'),
+          (byCount ? sql<number>`count(*)` : sql<number>`sum(coalesce(participants, expected_participants, 0))`).as('w'),
+          sql<number>`count(*)`.as('n'),
+        ])
         .where('cancelled', '=', 0)
         .where('starts_at', '>=', from)
-        .where('starts_at', '<', to);
+        .where('starts_at', '<', to)
+        .groupBy([sql`1`, sql`2`, sql`3`]);
       if (q.category) query = query.where('category', 'in', q.category.split(',') as ServiceCategory[]);
-      const byCount = q.weight === 'count';
-      for (const a of await query.execute()) {
-        const bucket = weekly ? Math.floor((Date.parse(a.starts_at) - firstWeek) / WEEK_MS) : 0;
-        grid.add(a.lon, a.lat, bucket, byCount ? 1 : (a.participants ?? a.expected_participants ?? 0));
-      }
+      for (const c of await query.execute()) grid.addCell(Number(c.x), Number(c.y), Number(c.b), Number(c.w), Number(c.n));
       return { source: 'activities' as const, weight: byCount ? 'count' : 'participants', from, to, cellM, buckets, ...grid.points(), total: grid.total, items: grid.items };
     },
   );

@@ -7,7 +7,10 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { SERVICE_CATEGORIES, STATION_LEVELS, type ServiceCategory, type StationLevel } from '../db/schema.js';
 import { coverageSummary } from '../network/coverage-service.js';
 import { DEFAULT_COVERAGE_LEVELS } from '../network/coverage-cache.js';
-import { chinaDayStart, chinaMonthStart, chinaWeekStart, WEEK_MS } from '../live/china-time.js';
+import { chinaDayStart, chinaMonthStart, chinaWeekStart, DAY_MS, WEEK_MS } from '../live/china-time.js';
+import { daysSinceEpoch } from '../db/dialect.js';
+import { MAX_ACTIVITY_MS } from '../live/activities.js';
+import { sql } from 'kysely';
 import { ServiceCategory as CategorySchema, errorResponses } from './schemas.js';
 
 const Period = Type.Object({ activities: Type.Integer(), participants: Type.Integer() });
@@ -54,17 +57,45 @@ export const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const iso = (ms: number) => new Date(ms).toISOString();
     const nowIso = iso(now);
 
-    const [stations, teams, regions, activities] = await Promise.all([
+    // Activities done (started by now, not cancelled) since the earlier of the trend's first week and
+    // last month, summed in the database by township, category, period and week.
+    const PERIOD_THIS = 0;
+    const PERIOD_LAST_TO_DATE = 1;
+    const PERIOD_LAST_REST = 2;
+    const days = daysSinceEpoch(app.db, 'activities.starts_at');
+    const [stations, teams, regions, groups, current] = await Promise.all([
       app.db.selectFrom('stations').select(['level', 'region_code']).execute(),
       app.db.selectFrom('teams').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('members').as('members')]).executeTakeFirst(),
       app.db.selectFrom('regions').select(['code', 'name', 'population']).where('level', '=', 'township').orderBy('code').execute(),
       app.db
         .selectFrom('activities')
         .innerJoin('stations', 'stations.id', 'activities.station_id')
-        .select(['activities.starts_at', 'activities.ends_at', 'activities.category', 'activities.participants', 'stations.region_code'])
+        .select([
+          'stations.region_code',
+          'activities.category',
+          sql<number>`case when activities.starts_at >= ${iso(monthStart)} then ${PERIOD_THIS}
+            when activities.starts_at < ${iso(lastMonthStart)} then -1
+            when activities.starts_at < ${iso(lastMonthSameDay)} then ${PERIOD_LAST_TO_DATE}
+            else ${PERIOD_LAST_REST} end`.as('period'),
+          sql<number>`floor((${days} - ${trendStart / DAY_MS}) / 7 + 1e-9)`.as('week'),
+          sql<number>`count(*)`.as('n'),
+          sql<number>`sum(coalesce(activities.participants, 0))`.as('people'),
+        ])
         .where('activities.cancelled', '=', 0)
         .where('activities.starts_at', '>=', iso(since))
+        .where('activities.starts_at', '<=', nowIso)
+        .groupBy([sql`1`, sql`2`, sql`3`, sql`4`])
         .execute(),
+      app.db
+        .selectFrom('activities')
+        .select([
+          sql<number>`sum(case when ends_at > ${nowIso} then 1 else 0 end)`.as('live'),
+          sql<number>`sum(case when starts_at >= ${iso(todayStart)} then 1 else 0 end)`.as('today'),
+        ])
+        .where('cancelled', '=', 0)
+        .where('starts_at', '>=', iso(Math.min(todayStart, now - MAX_ACTIVITY_MS)))
+        .where('starts_at', '<=', nowIso)
+        .executeTakeFirst(),
     ]);
 
     const byLevel = Object.fromEntries(STATION_LEVELS.map((l) => [l, 0])) as Record<StationLevel, number>;
@@ -76,38 +107,37 @@ export const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const perTownship = new Map(regions.map((r) => [r.code, { activities: 0, participants: 0 }]));
     const categories = new Map<ServiceCategory, { thisMonth: number; lastMonth: number }>(SERVICE_CATEGORIES.map((c) => [c, { thisMonth: 0, lastMonth: 0 }]));
     const weeks = Array.from({ length: TREND_WEEKS }, (_, k) => ({ start: iso(trendStart + k * WEEK_MS), activities: 0, participants: 0 }));
-    let live = 0;
-    let today = 0;
-    for (const a of activities) {
-      const t = Date.parse(a.starts_at);
-      if (t > now) continue; // upcoming ones are plans, not work done
-      const people = a.participants ?? 0;
-      if (a.ends_at > nowIso) live++;
-      if (t >= todayStart) today++;
-      if (t >= monthStart) {
-        thisMonth.activities++;
+    for (const g of groups) {
+      const n = Number(g.n);
+      const people = Number(g.people ?? 0);
+      const p = Number(g.period);
+      const category = categories.get(g.category);
+      if (p === PERIOD_THIS) {
+        thisMonth.activities += n;
         thisMonth.participants += people;
-        categories.get(a.category)!.thisMonth++;
-        const township = perTownship.get(a.region_code);
+        if (category) category.thisMonth += n;
+        const township = perTownship.get(g.region_code);
         if (township) {
-          township.activities++;
+          township.activities += n;
           township.participants += people;
         }
-      } else if (t >= lastMonthStart) {
-        lastMonth.activities++;
+      } else if (p === PERIOD_LAST_TO_DATE || p === PERIOD_LAST_REST) {
+        lastMonth.activities += n;
         lastMonth.participants += people;
-        categories.get(a.category)!.lastMonth++;
-        if (t < lastMonthSameDay) {
-          lastMonthToDate.activities++;
+        if (category) category.lastMonth += n;
+        if (p === PERIOD_LAST_TO_DATE) {
+          lastMonthToDate.activities += n;
           lastMonthToDate.participants += people;
         }
       }
-      const week = Math.floor((t - trendStart) / WEEK_MS);
+      const week = Number(g.week);
       if (week >= 0 && week < TREND_WEEKS) {
-        weeks[week].activities++;
+        weeks[week].activities += n;
         weeks[week].participants += people;
       }
     }
+    const live = Number(current?.live ?? 0);
+    const today = Number(current?.today ?? 0);
 
     let coverage: { minutes: number; population: number; coveredPopulation: number } | null = null;
     let coveredByTownship = new Map<string, number>();
