@@ -96,3 +96,42 @@ export interface SessionUser {
   role: Role;
   stationId: number | null;
 }
+
+export type { ActivityFeature, ActivityProperties, ActivityStatus, ActivityEventMessage } from '../../server/src/live/activities';
+
+/** GET /api/heatmap: [lon, lat, bucket, weight] per non-empty grid cell. */
+export interface Heatmap {
+  source: 'activities' | 'uncovered';
+  weight: string;
+  from: string | null;
+  to: string | null;
+  cellM: number;
+  buckets: { start: string; end: string }[];
+  points: [number, number, number, number][];
+  maxWeight: number;
+  total: number;
+  items: number;
+}
+
+export interface OverviewPeriod {
+  activities: number;
+  participants: number;
+}
+
+/** GET /api/stats/overview */
+export interface Overview {
+  now: string;
+  periods: { monthStart: string; lastMonthStart: string; lastMonthSameDay: string };
+  stations: Record<StationLevel, number> & { total: number };
+  teams: number;
+  volunteers: number;
+  thisMonth: OverviewPeriod;
+  lastMonth: OverviewPeriod;
+  lastMonthToDate: OverviewPeriod;
+  live: number;
+  today: number;
+  coverage: { minutes: number; population: number; coveredPopulation: number } | null;
+  townships: { code: string; name: string; population: number; stations: number; activitiesThisMonth: number; participantsThisMonth: number; coveredPopulation: number | null }[];
+  categories: { category: ServiceCategory; thisMonth: number; lastMonth: number }[];
+  weeks: { start: string; activities: number; participants: number }[];
+}

@@ -11,6 +11,7 @@ const router = createRouter({
     { path: '/', name: 'map', component: () => import('./views/NearbyView.vue') },
     { path: '/stations/:id(\\d+)', name: 'station', component: () => import('./views/NearbyView.vue') },
     { path: '/plan', name: 'plan', component: () => import('./views/PlanView.vue') },
+    { path: '/screen', name: 'screen', component: () => import('./views/ScreenView.vue'), meta: { bare: true } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 });
