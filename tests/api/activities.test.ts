@@ -225,6 +225,27 @@ describe.each(testDialects)('the start/finish clock on %s', (dialect) => {
   });
 });
 
+describe('the demo ticker (DEMO_LIVE=1)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('sqlite', { config: { demoLive: true, demoLiveSeconds: 1 }, live: { heartbeatMs: 5000, tickMs: 60_000 } });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => t?.close());
+
+  it('publishes live activities marked as demo, through the same stream', async () => {
+    const client = connectSse(`http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/api/activities/stream`);
+    const e = await client.waitFor((x) => x.event === 'activity', 4000);
+    const message = JSON.parse(e.data);
+    expect(message.properties.demo).toBe(true);
+    expect(message.properties.title.startsWith('【演示】')).toBe(true);
+    expect(message.properties.status).toBe('live');
+    const listed = (await t.app.inject(`/api/activities/${message.id}`)).json();
+    expect(listed.properties.demo).toBe(true);
+    client.close();
+  });
+});
+
 describe.skipIf(!process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL database', () => {
   let t: TestApp;
   let second: Awaited<ReturnType<typeof appOn>>;

@@ -1,7 +1,7 @@
 /** A real app on a real database with the demo district installed, for API and browser tests. */
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/src/app.js';
-import { loadConfig } from '../../server/src/config.js';
+import { loadConfig, type Config } from '../../server/src/config.js';
 import { installDemo, type DemoAccount } from '../../server/src/demo/install.js';
 import { loadNetwork } from '../../server/src/network/store.js';
 import { prepareNetwork } from '../../server/src/network/state.js';
@@ -23,6 +23,8 @@ export interface TestAppOptions {
   /** Pin the server's clock (the demo's reference time, say). */
   now?: () => number;
   live?: { heartbeatMs?: number; tickMs?: number };
+  /** Settings over the defaults (DEMO_LIVE, say). */
+  config?: Partial<Config>;
 }
 
 export async function startTestApp(dialect: DialectCase, options: TestAppOptions = {}): Promise<TestApp> {
@@ -47,7 +49,7 @@ export async function startTestApp(dialect: DialectCase, options: TestAppOptions
 /** Another server instance on the same database and data folder, as behind a load balancer. */
 export async function appOn(database: TestDatabase, options: TestAppOptions = {}): Promise<FastifyInstance> {
   const stored = loadNetwork(database.dataDir);
-  const config = { ...loadConfig({}), dataDir: database.dataDir, databaseUrl: database.databaseUrl };
+  const config = { ...loadConfig({}), ...options.config, dataDir: database.dataDir, databaseUrl: database.databaseUrl };
   return buildApp({
     config,
     db: database.db,

@@ -19,7 +19,7 @@ export async function publishDemoActivity(db: Kysely<Database>, bus: LiveBus, no
   const services = JSON.parse(station.services) as ServiceCategory[];
   const category = services.length ? rng.pick(services) : 'culture';
   const place = station.name.replace(/新时代文明实践(中心|所|站|点)$/, '') || '站点';
-  const start = Math.round(now / 60_000) * 60_000;
+  const start = Math.floor(now / 60_000) * 60_000; // on the minute, already begun
   const nowIso = new Date(now).toISOString();
   const { eventId } = await insertActivity(
     db,
