@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { CHROMIUM_ARGS, chromiumOrSkip } from '../support/browser.js';
+import { CHROMIUM_ARGS, chromiumOrSkip, mapSettled } from '../support/browser.js';
 
 declare const window: { __practiceMap?: any };
 declare const document: { querySelector: (selector: string) => { textContent: string | null } | null };
@@ -16,13 +16,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.join(here, 'screenshots');
 const executablePath = chromiumOrSkip();
 
-async function mapSettled(page: Page) {
-  await page.waitForFunction(() => {
-    const m = window.__practiceMap;
-    return !!m && m.loaded() && m.isStyleLoaded() && !m.isMoving() && m.areTilesLoaded();
-  }, null, { timeout: 60_000 });
-  await page.waitForTimeout(400);
-}
 
 describe.skipIf(!executablePath)('planner view in Chromium', () => {
   let t: TestApp;

@@ -3,6 +3,7 @@
  * browser skips the browser tests and says so; in CI it is a failure.
  */
 import fs from 'node:fs';
+import type { Page } from 'playwright-core';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
@@ -35,4 +36,17 @@ export function chromiumOrSkip(): string | null {
     console.warn('[tests] SKIPPING browser tests: no Chromium found (set CHROME_PATH or apt-get install chromium)');
   }
   return path;
+}
+
+/** Waits until the page's map (window.__practiceMap) has loaded, stopped moving and drawn its tiles. */
+export async function mapSettled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const m = (globalThis as { __practiceMap?: any }).__practiceMap;
+      return !!m && m.loaded() && m.isStyleLoaded() && !m.isMoving() && m.areTilesLoaded();
+    },
+    null,
+    { timeout: 60_000 },
+  );
+  await page.waitForTimeout(400);
 }

@@ -2,7 +2,7 @@
  * Activities and their event log: status derived from time, the GeoJSON shape served by the list
  * and the stream, and the writes, each in one transaction with the event it causes.
  */
-import type { Kysely, Transaction, Updateable } from 'kysely';
+import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { ActivityEventKind, ActivityTable, Database, NewActivity, ServiceCategory, StationLevel } from '../db/schema.js';
 
 /** The longest an activity may run: a month-long exhibition, not a typo in the year. */
@@ -17,27 +17,15 @@ export function activityStatus(a: { starts_at: string; ends_at: string; cancelle
   return nowIso < a.ends_at ? 'live' : 'finished';
 }
 
-export interface ActivityRow {
-  id: number;
-  station_id: number;
-  title: string;
-  category: ServiceCategory;
-  lon: number;
-  lat: number;
-  starts_at: string;
-  ends_at: string;
-  expected_participants: number | null;
-  participants: number | null;
-  cancelled: number;
-  requester: string | null;
-  demo: number;
+/** An activity as `activityQuery` reads it: its own columns and what the feature shows of its station. */
+export type ActivityRow = Omit<Selectable<ActivityTable>, 'created_by' | 'created_at' | 'updated_at'> & {
   station_name: string;
   station_level: StationLevel;
   station_lon: number;
   station_lat: number;
   region_code: string;
   region_name: string | null;
-}
+};
 
 export interface ActivityProperties {
   id: number;
