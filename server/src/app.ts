@@ -26,6 +26,7 @@ import { regionRoutes } from './routes/regions.js';
 import { basemapRoutes } from './routes/basemap.js';
 import { authRoutes } from './routes/auth.js';
 import { serviceAreaRoutes } from './routes/service-areas.js';
+import { nearbyRoutes } from './routes/nearby.js';
 import { coverageRoutes } from './routes/coverage.js';
 import { importRoutes } from './routes/imports.js';
 import { activityRoutes } from './routes/activities.js';
@@ -146,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(regionRoutes);
       await api.register(basemapRoutes);
       await api.register(serviceAreaRoutes);
+      await api.register(nearbyRoutes);
       await api.register(coverageRoutes);
       await api.register(importRoutes);
       await api.register(activityRoutes);

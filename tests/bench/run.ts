@@ -21,6 +21,7 @@ import { LocalPlane } from '../../server/src/geo/ellipsoid.js';
 import { Random } from '../../server/src/demo/random.js';
 import type { OsmData } from '../../server/src/geo/osm.js';
 import { leadersBench, sseBench } from './live.js';
+import { nearbyBench } from './nearby.js';
 
 
 /** A 100,000-edge city grid (224 x 224 streets, 100 m apart) for the design's service-area budget. */
@@ -225,6 +226,7 @@ async function main() {
   }
   areas.grid100k = await serviceAreaBench('grid100k', syntheticGrid(), null);
   result.coverage = await coverageBench(syntheticGrid());
+  result.nearby = await nearbyBench(time);
   result.live = {
     sseSqlite: await sseBench('sqlite'),
     ...(process.env.TEST_DATABASE_URL ? { ssePostgres: await sseBench('postgres') } : { ssePostgres: 'skipped: set TEST_DATABASE_URL' }),

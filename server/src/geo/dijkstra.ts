@@ -24,8 +24,17 @@ export interface SearchResult {
 /**
  * Dijkstra with lazy decrease-key. `edgeTime[e]` is the time to travel edge e; arcs already encode
  * oneway rules for the graph's mode. Stops at the cutoff (seconds): vertices beyond it stay Infinity.
+ * When `predecessor` (one slot per vertex) is given, it receives the edge each reached vertex was
+ * entered by, -1 at a source, so paths can be rebuilt; slots of unreached vertices are left as they were.
  */
-export function shortestTimes(graph: StreetGraph, edgeTime: Float64Array, sources: SearchSource[], cutoff: number, heap = new MinHeap()): SearchResult {
+export function shortestTimes(
+  graph: StreetGraph,
+  edgeTime: Float64Array,
+  sources: SearchSource[],
+  cutoff: number,
+  heap = new MinHeap(),
+  predecessor?: Int32Array,
+): SearchResult {
   const time = new Float64Array(graph.nodeCount).fill(Infinity);
   const done = new Uint8Array(graph.nodeCount);
   const label = new Int32Array(graph.nodeCount).fill(-1);
@@ -34,6 +43,7 @@ export function shortestTimes(graph: StreetGraph, edgeTime: Float64Array, source
     if (s.time <= cutoff && s.time < time[s.node]) {
       time[s.node] = s.time;
       label[s.node] = s.label ?? 0;
+      if (predecessor) predecessor[s.node] = -1;
       heap.push(s.node, s.time);
     }
   }
@@ -54,6 +64,7 @@ export function shortestTimes(graph: StreetGraph, edgeTime: Float64Array, source
       if (tw < time[w] && tw <= cutoff) {
         time[w] = tw;
         label[w] = label[v];
+        if (predecessor) predecessor[w] = arcEdge[a];
         heap.push(w, tw);
       }
     }

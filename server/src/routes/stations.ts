@@ -2,7 +2,8 @@
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
 import { gzipSync } from 'node:zlib';
 import type { FastifyRequest } from 'fastify';
-import { STATION_LEVELS, type Station, type StationLevel } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import { STATION_LEVELS, type Database, type Station, type StationLevel } from '../db/schema.js';
 import { containsText } from '../db/dialect.js';
 import { requireRole, seesPersonalData } from '../plugins/auth.js';
 import { badRequest, conflict, notFound } from '../plugins/errors.js';
@@ -26,7 +27,7 @@ const StationProperties = Type.Object({
   contactName: Type.Optional(Type.String()),
   contactPhone: Type.Optional(Type.String()),
 });
-const StationFeature = Feature(StationProperties, PointGeometry);
+export const StationFeature = Feature(StationProperties, PointGeometry);
 
 const StationDetailProperties = Type.Composite([
   StationProperties,
@@ -76,9 +77,9 @@ const CreateBody = Type.Object(StationWrite, { additionalProperties: false });
 const UpdateBody = Type.Partial(Type.Object(StationWrite), { additionalProperties: false, minProperties: 1 });
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
-type StationRow = Station & { region_name: string | null; village_name: string | null };
+export type StationRow = Station & { region_name: string | null; village_name: string | null };
 
-function toFeature(row: StationRow, personal: boolean): Static<typeof StationFeature> {
+export function toFeature(row: StationRow, personal: boolean): Static<typeof StationFeature> {
   const properties: Static<typeof StationProperties> = {
     id: row.id,
     name: row.name,
@@ -98,15 +99,18 @@ function toFeature(row: StationRow, personal: boolean): Static<typeof StationFea
   return { type: 'Feature', id: row.id, properties, geometry: { type: 'Point', coordinates: [row.lon, row.lat] } };
 }
 
+/** Station rows with their township's and village's names, as `toFeature` wants them. */
+export const stationRowsQuery = (db: Kysely<Database>) =>
+  db
+    .selectFrom('stations')
+    .leftJoin('regions as township', 'township.code', 'stations.region_code')
+    .leftJoin('regions as village', 'village.code', 'stations.village_code')
+    .selectAll('stations')
+    .select(['township.name as region_name', 'village.name as village_name']);
+
 export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const listCache = new Map<boolean, { key: string; json: string; gzip: Buffer }>();
-  const baseQuery = () =>
-    app.db
-      .selectFrom('stations')
-      .leftJoin('regions as township', 'township.code', 'stations.region_code')
-      .leftJoin('regions as village', 'village.code', 'stations.village_code')
-      .selectAll('stations')
-      .select(['township.name as region_name', 'village.name as village_name']);
+  const baseQuery = () => stationRowsQuery(app.db);
 
   async function loadStation(id: number): Promise<StationRow> {
     const row = await baseQuery().where('stations.id', '=', id).executeTakeFirst();

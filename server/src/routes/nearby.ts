@@ -1,0 +1,137 @@
+/**
+ * Nearest stations by travel time from a point (the public "which station is near me"), each with its
+ * time, distance, whether it is open now and the route to walk. One search per request; the stations'
+ * snapped points are computed once per (stations, network, mode).
+ */
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SERVICE_CATEGORIES, STATION_LEVELS, type StationLevel } from '../db/schema.js';
+import { parseOpeningHours, weekOpenAt, type Week } from '../domain/opening-hours.js';
+import { MinHeap } from '../geo/heap.js';
+import { nearestStations, snapStations } from '../geo/nearby.js';
+import { TRAVEL_MODES, type TravelMode } from '../geo/osm.js';
+import type { Snap } from '../geo/snap.js';
+import { DEFAULT_MAX_SNAP_M } from '../geo/service-area.js';
+import { seesPersonalData } from '../plugins/auth.js';
+import { HttpError } from '../plugins/errors.js';
+import { ErrorResponse, StringEnum, errorResponses } from './schemas.js';
+import { StationFeature, stationRowsQuery, toFeature, type StationRow } from './stations.js';
+
+const NearbyQuery = Type.Object(
+  {
+    lon: Type.Number({ minimum: -180, maximum: 180 }),
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'how many stations (default 5)' })),
+    mode: Type.Optional(StringEnum(TRAVEL_MODES)),
+    service: Type.Optional(StringEnum(SERVICE_CATEGORIES, { description: 'only stations offering this service' })),
+    openNow: Type.Optional(Type.Boolean({ description: 'only stations open at the current time (China time)' })),
+    levels: Type.Optional(
+      Type.String({ pattern: `^(${STATION_LEVELS.join('|')})(,(${STATION_LEVELS.join('|')}))*$`, description: 'comma-separated levels (default all four)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const NearbyResult = Type.Object({
+  station: StationFeature,
+  /** Travel time: origin connector, network, station connector. */
+  seconds: Type.Number(),
+  /** Distance travelled along the route, connectors included. */
+  meters: Type.Number(),
+  openNow: Type.Unsafe<boolean | null>({ type: ['boolean', 'null'] }),
+  route: Type.Object({
+    type: Type.Literal('Feature'),
+    properties: Type.Object({ stationId: Type.Integer() }),
+    geometry: Type.Object({ type: Type.Literal('LineString'), coordinates: Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 2 })) }),
+  }),
+});
+
+const NearbyResponse = Type.Object({
+  origin: Type.Object({ lon: Type.Number(), lat: Type.Number(), snapDistanceM: Type.Number() }),
+  mode: StringEnum(TRAVEL_MODES),
+  method: Type.Literal('network'),
+  results: Type.Array(NearbyResult),
+});
+
+/** The station table as the search wants it, kept while the table and the network stay the same. */
+interface StationSet {
+  key: string;
+  rows: StationRow[];
+  services: Set<string>[];
+  weeks: (Week | null)[];
+  snaps: Map<TravelMode, (Snap | null)[]>;
+}
+
+export const nearbyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // One heap for every request: the search is synchronous, so requests never share it at once.
+  const heap = new MinHeap(1 << 16);
+  let cached: StationSet | null = null;
+
+  async function stationSet(builtAt: string): Promise<StationSet> {
+    // A cheap fingerprint of the table, so every instance sees every other instance's writes.
+    const fp = await app.db
+      .selectFrom('stations')
+      .select((eb) => [eb.fn.countAll<string | number>().as('n'), eb.fn.max('updated_at').as('u'), eb.fn.sum<string | number>('id').as('s')])
+      .executeTakeFirstOrThrow();
+    const key = `${fp.n}:${fp.u}:${fp.s}|${builtAt}`;
+    if (cached?.key !== key) {
+      const rows = (await stationRowsQuery(app.db).orderBy('stations.id').execute()) as StationRow[];
+      cached = {
+        key,
+        rows,
+        services: rows.map((r) => new Set(JSON.parse(r.services) as string[])),
+        weeks: rows.map((r) => parseOpeningHours(r.hours)),
+        snaps: new Map(),
+      };
+    }
+    return cached;
+  }
+
+  app.get(
+    '/nearby',
+    {
+      schema: {
+        summary: 'The nearest stations by travel time on the street network, with the route to each',
+        querystring: NearbyQuery,
+        response: { 200: NearbyResponse, 422: ErrorResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { lon, lat, limit = 5, mode = 'walk', service, openNow = false } = request.query;
+      const levels = new Set((request.query.levels ?? STATION_LEVELS.join(',')).split(',') as StationLevel[]);
+      const network = app.network;
+      if (!network) throw new HttpError(409, 'NO_NETWORK', 'No street network is loaded: nearby stations by travel time need one (npm run cli -- import-osm, or the demo)');
+      const net = network.modes[mode];
+      const set = await stationSet(network.report.builtAt);
+      let snaps = set.snaps.get(mode);
+      if (!snaps) set.snaps.set(mode, (snaps = snapStations(net, set.rows)));
+      const now = app.clock();
+      const candidates: number[] = [];
+      set.rows.forEach((row, i) => {
+        if (!levels.has(row.level)) return;
+        if (service && !set.services[i].has(service)) return;
+        if (openNow && weekOpenAt(set.weeks[i], now) !== true) return;
+        candidates.push(i);
+      });
+      const found = nearestStations(net, lon, lat, set.rows, snaps, candidates, { limit, heap });
+      if (!found.ok) {
+        throw new HttpError(422, 'TOO_FAR_FROM_STREET', `(${lon}, ${lat}) is more than ${DEFAULT_MAX_SNAP_M} m from any street the ${mode} network has: no nearby stations are computed for it`);
+      }
+      const personal = seesPersonalData(request);
+      return {
+        origin: { lon, lat, snapDistanceM: Math.round(found.snap.distance * 10) / 10 },
+        mode,
+        method: 'network' as const,
+        results: found.hits.map((hit) => {
+          const row = set.rows[hit.station];
+          return {
+            station: toFeature(row, personal),
+            seconds: Math.round(hit.seconds * 10) / 10,
+            meters: Math.round(hit.metres * 10) / 10,
+            openNow: weekOpenAt(set.weeks[hit.station], now),
+            route: { type: 'Feature' as const, properties: { stationId: row.id }, geometry: { type: 'LineString' as const, coordinates: hit.route } },
+          };
+        }),
+      };
+    },
+  );
+};
