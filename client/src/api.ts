@@ -135,3 +135,18 @@ export interface Overview {
   categories: { category: ServiceCategory; thisMonth: number; lastMonth: number }[];
   weeks: { start: string; activities: number; participants: number }[];
 }
+
+/** GET /api/nearby: the nearest stations by network time from one point, with the route to each. */
+export interface NearbyResult {
+  station: PointFeature<StationProperties>;
+  seconds: number;
+  meters: number;
+  openNow: boolean | null;
+  route: { type: 'Feature'; properties: Record<string, unknown>; geometry: { type: 'LineString'; coordinates: [number, number][] } };
+}
+export interface NearbyAnswer {
+  origin: { lon: number; lat: number; snapDistanceM: number };
+  mode: string;
+  method: 'network';
+  results: NearbyResult[];
+}

@@ -55,7 +55,7 @@ describe.skipIf(!executablePath)('big screen in Chromium', () => {
     const canvases = await page.evaluate(() => Array.from(document.querySelectorAll('.screen-chart canvas')).map((c) => [c.width, c.height]));
     expect(canvases.length).toBe(2);
     for (const [w, h] of canvases) expect(w * h).toBeGreaterThan(100 * 100);
-    const heatRendered = await page.evaluate(() => window.__practiceMap.getSource('heat')._data.features?.length ?? window.__practiceMap.querySourceFeatures('heat').length);
+    const heatRendered = await page.evaluate(() => window.__practiceMap.getSource('heat').serialize().data.features.length);
     expect(heatRendered).toBeGreaterThan(0);
     expect(await page.getByTestId('screen-coverage').textContent()).toContain('%');
     await page.screenshot({ path: path.join(SHOTS, 'screen-1920.png') });
