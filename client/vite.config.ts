@@ -14,6 +14,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../dist/client', import.meta.url)),
     emptyOutDir: true,
     chunkSizeWarningLimit: 1200,
+    // Read by the bench to measure what each route loads.
+    manifest: true,
   },
   server: {
     proxy: { '/api': 'http://127.0.0.1:8080' },

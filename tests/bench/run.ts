@@ -22,6 +22,7 @@ import { Random } from '../../server/src/demo/random.js';
 import type { OsmData } from '../../server/src/geo/osm.js';
 import { leadersBench, sseBench } from './live.js';
 import { nearbyBench } from './nearby.js';
+import { routeBundles } from './bundle.js';
 
 
 /** A 100,000-edge city grid (224 x 224 streets, 100 m apart) for the design's service-area budget. */
@@ -227,6 +228,7 @@ async function main() {
   areas.grid100k = await serviceAreaBench('grid100k', syntheticGrid(), null);
   result.coverage = await coverageBench(syntheticGrid());
   result.nearby = await nearbyBench(time);
+  result.clientBundles = routeBundles(path.resolve('dist/client'));
   result.live = {
     sseSqlite: await sseBench('sqlite'),
     ...(process.env.TEST_DATABASE_URL ? { ssePostgres: await sseBench('postgres') } : { ssePostgres: 'skipped: set TEST_DATABASE_URL' }),
