@@ -37,6 +37,7 @@ import { ActivityStream } from './live/stream.js';
 import { startActivityClock } from './live/clock.js';
 import { startDemoTicker } from './demo/live-ticker.js';
 import { CoverageCache } from './network/coverage-cache.js';
+import { MinHeap } from './geo/heap.js';
 
 export interface AppDeps {
   config: Config;
@@ -63,6 +64,8 @@ declare module 'fastify' {
     clock: () => number;
     live: { bus: LiveBus; stream: ActivityStream };
     coverage: CoverageCache;
+    /** One heap for every street search of this instance: searches are synchronous, never concurrent. */
+    searchHeap: MinHeap;
   }
 }
 
@@ -132,7 +135,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         instance.decorate('network', deps.network);
         instance.decorate('clock', now);
         instance.decorate('live', { bus, stream });
-        instance.decorate('coverage', new CoverageCache(deps.db, deps.network));
+        const searchHeap = new MinHeap(1 << 16);
+        instance.decorate('searchHeap', searchHeap);
+        instance.decorate('coverage', new CoverageCache(deps.db, deps.network, searchHeap));
       },
       { name: 'database' },
     ),

@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, StationLevel } from '../db/schema.js';
-import { MinHeap } from '../geo/heap.js';
+import type { MinHeap } from '../geo/heap.js';
 import { HttpError } from '../plugins/errors.js';
 import { loadCoverageData, runCoverage, type CoverageParams, type CoverageRun } from './coverage-service.js';
 import type { NetworkState } from './state.js';
@@ -12,16 +12,16 @@ import type { NetworkState } from './state.js';
 /** Points (实践点) are bases and posts, not staffed stations: by default they do not count. */
 export const DEFAULT_COVERAGE_LEVELS: StationLevel[] = ['center', 'institute', 'station'];
 
-export const noNetwork = () => new HttpError(409, 'NO_NETWORK', 'No street network is loaded: coverage needs one (npm run cli -- import-osm, or the demo)');
+export const noNetwork = (what = 'coverage') =>
+  new HttpError(409, 'NO_NETWORK', `No street network is loaded: ${what} needs one (npm run cli -- import-osm, or the demo)`);
 
 export class CoverageCache {
-  /** One heap for every search of this instance: searches run one at a time on the event loop. */
-  readonly heap = new MinHeap(1 << 16);
   private readonly runs = new Map<string, CoverageRun>();
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly network: NetworkState | null,
+    readonly heap: MinHeap,
   ) {}
 
   async saved(params: CoverageParams): Promise<CoverageRun> {

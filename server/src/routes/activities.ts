@@ -20,7 +20,7 @@ import {
   type ActivityRow,
   type ActivityStatus,
 } from '../live/activities.js';
-import { BBoxQuery, Feature, FeatureCollection, NullableInteger, NullableString, PointGeometry, RegionCode, ServiceCategory as CategorySchema, StringEnum, errorResponses } from './schemas.js';
+import { BBoxQuery, CommaList, Feature, FeatureCollection, NullableInteger, NullableString, PointGeometry, RegionCode, ServiceCategory as CategorySchema, StringEnum, TimeQuery, errorResponses } from './schemas.js';
 import { parseBBox, parseTimeQuery } from './query.js';
 
 const ActivityProperties = Type.Object({
@@ -43,16 +43,8 @@ const ActivityProperties = Type.Object({
 });
 const ActivityFeature = Feature(ActivityProperties, PointGeometry);
 
-const StatusList = Type.String({
-  pattern: `^(${ACTIVITY_STATUSES.join('|')})(,(${ACTIVITY_STATUSES.join('|')}))*$`,
-  description: 'comma-separated: upcoming,live,finished,cancelled',
-});
-const CategoryList = Type.String({
-  pattern: `^(${SERVICE_CATEGORIES.join('|')})(,(${SERVICE_CATEGORIES.join('|')}))*$`,
-  description: 'comma-separated service categories',
-});
-export const TimeQuery = (description: string) =>
-  Type.String({ maxLength: 40, description: `${description}: ISO 8601 date-time with zone, or a date (China time midnight)` });
+const StatusList = CommaList(ACTIVITY_STATUSES, 'comma-separated: upcoming,live,finished,cancelled');
+const CategoryList = CommaList(SERVICE_CATEGORIES, 'comma-separated service categories');
 
 const ListQuery = Type.Object(
   {

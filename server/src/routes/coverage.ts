@@ -16,9 +16,9 @@ import {
 import { DEFAULT_COVERAGE_LEVELS } from '../network/coverage-cache.js';
 import { coverageTableCsv, coverageTableXlsx } from '../network/coverage-export.js';
 import { HttpError, badRequest } from '../plugins/errors.js';
-import { RegionCode, StationLevel as StationLevelSchema, StringEnum, errorResponses } from './schemas.js';
+import { CommaList, RegionCode, StationLevel as StationLevelSchema, StringEnum, errorResponses } from './schemas.js';
 
-const LevelList = Type.String({ pattern: `^(${STATION_LEVELS.join('|')})(,(${STATION_LEVELS.join('|')}))*$`, description: 'levels that count, default center,institute,station' });
+const LevelList = CommaList(STATION_LEVELS, 'levels that count, default center,institute,station');
 const Common = {
   minutes: Type.Optional(Type.Number({ minimum: 1, maximum: 60, description: 'budget in minutes (default 15)' })),
   mode: Type.Optional(StringEnum(TRAVEL_MODES)),
@@ -82,7 +82,7 @@ const SuggestionsResponse = Type.Object({
 
 
 export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const heap = app.coverage.heap;
+  const heap = app.searchHeap;
 
   const paramsOf = (q: { minutes?: number; mode?: (typeof TRAVEL_MODES)[number]; levels?: string }): CoverageParams => ({
     minutes: q.minutes ?? 15,

@@ -11,9 +11,8 @@ import { chinaWeekStart, DAY_MS, WEEK_MS } from '../live/china-time.js';
 import { daysSinceEpoch } from '../db/dialect.js';
 import { sql } from 'kysely';
 import { DEFAULT_COVERAGE_LEVELS } from '../network/coverage-cache.js';
-import { StringEnum, errorResponses } from './schemas.js';
+import { CommaList, StringEnum, TimeQuery, errorResponses } from './schemas.js';
 import { parseTimeQuery } from './query.js';
-import { TimeQuery } from './activities.js';
 
 const HEAT_SOURCES = ['activities', 'uncovered'] as const;
 const HEAT_WEIGHTS = ['participants', 'count'] as const;
@@ -24,9 +23,7 @@ const HeatmapQuery = Type.Object(
     source: Type.Optional(StringEnum(HEAT_SOURCES, { description: 'activities (default) or uncovered population' })),
     from: Type.Optional(TimeQuery('activities starting at or after (default: the Monday 12 weeks ago)')),
     to: Type.Optional(TimeQuery('activities starting before (default: now)')),
-    category: Type.Optional(
-      Type.String({ pattern: `^(${SERVICE_CATEGORIES.join('|')})(,(${SERVICE_CATEGORIES.join('|')}))*$`, description: 'comma-separated categories' }),
-    ),
+    category: Type.Optional(CommaList(SERVICE_CATEGORIES, 'comma-separated categories')),
     weight: Type.Optional(StringEnum(HEAT_WEIGHTS, { description: 'participants (default: actual, else expected) or count' })),
     bucket: Type.Optional(StringEnum(HEAT_BUCKETS, { description: 'one grid for the period (default) or one per week (China time, from Monday)' })),
     cell: Type.Optional(Type.Integer({ minimum: 25, maximum: 5000, description: 'grid cell in metres (default 100)' })),

@@ -6,15 +6,16 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SERVICE_CATEGORIES, STATION_LEVELS, type StationLevel } from '../db/schema.js';
 import { parseOpeningHours, weekOpenAt, type Week } from '../domain/opening-hours.js';
-import { MinHeap } from '../geo/heap.js';
 import { nearestStations, snapStations } from '../geo/nearby.js';
 import { TRAVEL_MODES, type TravelMode } from '../geo/osm.js';
 import type { Snap } from '../geo/snap.js';
 import { DEFAULT_MAX_SNAP_M } from '../geo/service-area.js';
 import { seesPersonalData } from '../plugins/auth.js';
 import { HttpError } from '../plugins/errors.js';
-import { ErrorResponse, StringEnum, errorResponses } from './schemas.js';
-import { StationFeature, stationRowsQuery, toFeature, type StationRow } from './stations.js';
+import { noNetwork } from '../network/coverage-cache.js';
+import { CommaList, ErrorResponse, StringEnum, errorResponses } from './schemas.js';
+import { StationFeature, toFeature } from './stations.js';
+import { stationRowsQuery, stationsFingerprint, type StationRow } from '../db/stations.js';
 
 const NearbyQuery = Type.Object(
   {
@@ -24,9 +25,7 @@ const NearbyQuery = Type.Object(
     mode: Type.Optional(StringEnum(TRAVEL_MODES)),
     service: Type.Optional(StringEnum(SERVICE_CATEGORIES, { description: 'only stations offering this service' })),
     openNow: Type.Optional(Type.Boolean({ description: 'only stations open at the current time (China time)' })),
-    levels: Type.Optional(
-      Type.String({ pattern: `^(${STATION_LEVELS.join('|')})(,(${STATION_LEVELS.join('|')}))*$`, description: 'comma-separated levels (default all four)' }),
-    ),
+    levels: Type.Optional(CommaList(STATION_LEVELS, 'comma-separated levels (default all four)')),
   },
   { additionalProperties: false },
 );
@@ -62,17 +61,11 @@ interface StationSet {
 }
 
 export const nearbyRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // One heap for every request: the search is synchronous, so requests never share it at once.
-  const heap = new MinHeap(1 << 16);
+  const heap = app.searchHeap;
   let cached: StationSet | null = null;
 
   async function stationSet(builtAt: string): Promise<StationSet> {
-    // A cheap fingerprint of the table, so every instance sees every other instance's writes.
-    const fp = await app.db
-      .selectFrom('stations')
-      .select((eb) => [eb.fn.countAll<string | number>().as('n'), eb.fn.max('updated_at').as('u'), eb.fn.sum<string | number>('id').as('s')])
-      .executeTakeFirstOrThrow();
-    const key = `${fp.n}:${fp.u}:${fp.s}|${builtAt}`;
+    const key = `${await stationsFingerprint(app.db)}|${builtAt}`;
     if (cached?.key !== key) {
       const rows = (await stationRowsQuery(app.db).orderBy('stations.id').execute()) as StationRow[];
       cached = {
@@ -99,7 +92,7 @@ export const nearbyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { lon, lat, limit = 5, mode = 'walk', service, openNow = false } = request.query;
       const levels = new Set((request.query.levels ?? STATION_LEVELS.join(',')).split(',') as StationLevel[]);
       const network = app.network;
-      if (!network) throw new HttpError(409, 'NO_NETWORK', 'No street network is loaded: nearby stations by travel time need one (npm run cli -- import-osm, or the demo)');
+      if (!network) throw noNetwork('finding nearby stations by travel time');
       const net = network.modes[mode];
       const set = await stationSet(network.report.builtAt);
       let snaps = set.snaps.get(mode);

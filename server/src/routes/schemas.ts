@@ -50,6 +50,16 @@ export function NullableInteger() {
   return Type.Unsafe<number | null>({ type: ['integer', 'null'] });
 }
 
+/** A comma-separated list of values from a fixed set, e.g. `center,institute`. */
+export function CommaList(values: readonly string[], description: string) {
+  const one = values.join('|');
+  return Type.String({ pattern: `^(${one})(,(${one}))*$`, description });
+}
+
+/** A time bound in a query string; `parseTimeQuery` reads it. */
+export const TimeQuery = (description: string) =>
+  Type.String({ maxLength: 40, description: `${description}: ISO 8601 date-time with zone, or a date (China time midnight)` });
+
 export const StationLevel = StringEnum(STATION_LEVELS);
 export const ServiceCategory = StringEnum(SERVICE_CATEGORIES);
 export const RegionCode = Type.String({ pattern: '^[0-9]{12}$', description: '12-digit statistics code' });

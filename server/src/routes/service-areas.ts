@@ -1,11 +1,10 @@
 /** Service areas: from any point, from a station, and every station's at once for the map layer. */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MinHeap } from '../geo/heap.js';
 import { TRAVEL_MODES } from '../geo/osm.js';
 import { STATION_LEVELS, type StationLevel } from '../db/schema.js';
 import { computeServiceArea, parseMinutes, parseServiceAreaRequest, type ServiceAreaCollection } from '../network/service-areas.js';
 import { HttpError, badRequest, notFound } from '../plugins/errors.js';
-import { ErrorResponse, StringEnum, errorResponses } from './schemas.js';
+import { CommaList, ErrorResponse, StringEnum, errorResponses } from './schemas.js';
 
 const Band = Type.Object({
   type: Type.Literal('Feature'),
@@ -24,8 +23,7 @@ const Mode = StringEnum(TRAVEL_MODES);
 const Offroad = Type.Number({ minimum: 0, maximum: 500, description: 'metres walked straight off the street (default 100)' });
 
 export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // One heap reused by every request: the search is synchronous, so requests never share it at once.
-  const heap = new MinHeap(1 << 16);
+  const heap = app.searchHeap;
   const run = (raw: Record<string, string | number | undefined>) => {
     const parsed = parseServiceAreaRequest(raw);
     if (!parsed.ok) throw badRequest(`querystring.${parsed.message}`);
@@ -77,7 +75,7 @@ export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
           {
             minutes: Type.Optional(Type.Number({ minimum: 1, maximum: 60 })),
             mode: Type.Optional(Mode),
-            levels: Type.Optional(Type.String({ pattern: `^(${STATION_LEVELS.join('|')})(,(${STATION_LEVELS.join('|')}))*$` })),
+            levels: Type.Optional(CommaList(STATION_LEVELS, 'comma-separated levels')),
           },
           { additionalProperties: false },
         ),

@@ -10,7 +10,8 @@ import { badRequest, conflict, notFound } from '../plugins/errors.js';
 import { pointInArea, type AreaGeometry } from '../geo/polygon.js';
 import { parseBBox } from './query.js';
 import { insideDistrict } from '../db/regions.js';
-import { NullableString, BBoxQuery, Feature, FeatureCollection, PointGeometry, RegionCode, ServiceCategory, StationLevel as StationLevelSchema, errorResponses } from './schemas.js';
+import { stationRowsQuery, stationsFingerprint, type StationRow } from '../db/stations.js';
+import { CommaList, NullableString, BBoxQuery, Feature, FeatureCollection, PointGeometry, RegionCode, ServiceCategory, StationLevel as StationLevelSchema, errorResponses } from './schemas.js';
 
 const StationProperties = Type.Object({
   id: Type.Integer(),
@@ -41,10 +42,7 @@ const StationDetailProperties = Type.Composite([
 ]);
 const StationDetail = Feature(StationDetailProperties, PointGeometry);
 
-const LevelList = Type.String({
-  pattern: `^(${STATION_LEVELS.join('|')})(,(${STATION_LEVELS.join('|')}))*$`,
-  description: 'comma-separated levels: center,institute,station,point',
-});
+const LevelList = CommaList(STATION_LEVELS, 'comma-separated levels: center,institute,station,point');
 
 const ListQuery = Type.Object(
   {
@@ -77,7 +75,6 @@ const CreateBody = Type.Object(StationWrite, { additionalProperties: false });
 const UpdateBody = Type.Partial(Type.Object(StationWrite), { additionalProperties: false, minProperties: 1 });
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
-export type StationRow = Station & { region_name: string | null; village_name: string | null };
 
 export function toFeature(row: StationRow, personal: boolean): Static<typeof StationFeature> {
   const properties: Static<typeof StationProperties> = {
@@ -98,15 +95,6 @@ export function toFeature(row: StationRow, personal: boolean): Static<typeof Sta
   }
   return { type: 'Feature', id: row.id, properties, geometry: { type: 'Point', coordinates: [row.lon, row.lat] } };
 }
-
-/** Station rows with their township's and village's names, as `toFeature` wants them. */
-export const stationRowsQuery = (db: Kysely<Database>) =>
-  db
-    .selectFrom('stations')
-    .leftJoin('regions as township', 'township.code', 'stations.region_code')
-    .leftJoin('regions as village', 'village.code', 'stations.village_code')
-    .selectAll('stations')
-    .select(['township.name as region_name', 'village.name as village_name']);
 
 export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const listCache = new Map<boolean, { key: string; json: string; gzip: Buffer }>();
@@ -175,11 +163,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (unfiltered) {
         // The whole list is what every map load asks for: serve it from a cache keyed by a cheap
         // fingerprint of the table, so every instance sees every other instance's writes.
-        const fp = await app.db
-          .selectFrom('stations')
-          .select((eb) => [eb.fn.countAll<string | number>().as('n'), eb.fn.max('updated_at').as('u'), eb.fn.sum<string | number>('id').as('s')])
-          .executeTakeFirstOrThrow();
-        const key = `${personal ? 'staff' : 'public'}:${fp.n}:${fp.u}:${fp.s}`;
+        const key = `${personal ? 'staff' : 'public'}:${await stationsFingerprint(app.db)}`;
         let cached = listCache.get(personal);
         if (!cached || cached.key !== key) {
           const rows = (await query.orderBy('stations.id').execute()) as StationRow[];

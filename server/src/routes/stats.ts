@@ -99,7 +99,11 @@ export const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ]);
 
     const byLevel = Object.fromEntries(STATION_LEVELS.map((l) => [l, 0])) as Record<StationLevel, number>;
-    for (const s of stations) byLevel[s.level]++;
+    const stationsIn = new Map<string, number>();
+    for (const s of stations) {
+      byLevel[s.level]++;
+      stationsIn.set(s.region_code, (stationsIn.get(s.region_code) ?? 0) + 1);
+    }
     const period = () => ({ activities: 0, participants: 0 });
     const thisMonth = period();
     const lastMonth = period();
@@ -164,7 +168,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           code: r.code,
           name: r.name,
           population: r.population,
-          stations: stations.filter((s) => s.region_code === r.code).length,
+          stations: stationsIn.get(r.code) ?? 0,
           activitiesThisMonth: perTownship.get(r.code)!.activities,
           participantsThisMonth: perTownship.get(r.code)!.participants,
           coveredPopulation: coveredByTownship.get(r.code) ?? null,
