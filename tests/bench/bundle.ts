@@ -1,6 +1,8 @@
 /**
- * What each client route downloads, from Vite's build manifest: the entry, the route's own chunk and
- * everything they import statically, as raw and gzip bytes. Needs `npm run build` first.
+ * What each client route downloads, from Vite's build manifest, as raw and gzip bytes: `firstLoad` is
+ * the entry, the route's own chunk and everything they import statically (what the route needs before
+ * it is usable); `deferred` is what the route's chunk then imports dynamically (the public map).
+ * Needs `npm run build` first.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 interface ManifestChunk {
   file: string;
   imports?: string[];
+  dynamicImports?: string[];
   css?: string[];
 }
 
@@ -23,18 +26,8 @@ export function routeBundles(clientDir: string) {
   if (!fs.existsSync(manifestFile)) return 'skipped: run npm run build first';
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Record<string, ManifestChunk>;
   const out: Record<string, unknown> = {};
-  for (const [route, view] of Object.entries(ROUTES)) {
-    const files = new Set<string>();
-    const visit = (key: string) => {
-      const chunk = manifest[key];
-      if (!chunk || files.has(chunk.file)) return;
-      files.add(chunk.file);
-      for (const css of chunk.css ?? []) files.add(css);
-      for (const i of chunk.imports ?? []) visit(i);
-    };
-    visit('index.html');
-    visit(view);
-    const sizes = { jsBytes: 0, jsGzipBytes: 0, cssGzipBytes: 0 };
+  const measure = (files: Set<string>) => {
+    const sizes = { files: files.size, jsBytes: 0, jsGzipBytes: 0, cssGzipBytes: 0 };
     for (const file of files) {
       const data = fs.readFileSync(path.join(clientDir, file));
       const gz = gzipSync(data, { level: 9 }).length;
@@ -43,7 +36,23 @@ export function routeBundles(clientDir: string) {
         sizes.jsGzipBytes += gz;
       } else sizes.cssGzipBytes += gz;
     }
-    out[route] = { files: files.size, ...sizes };
+    return sizes;
+  };
+  const collect = (keys: string[], into = new Set<string>(), skip = new Set<string>()) => {
+    const visit = (key: string) => {
+      const chunk = manifest[key];
+      if (!chunk || into.has(chunk.file) || skip.has(chunk.file)) return;
+      into.add(chunk.file);
+      for (const css of chunk.css ?? []) into.add(css);
+      for (const i of chunk.imports ?? []) visit(i);
+    };
+    keys.forEach(visit);
+    return into;
+  };
+  for (const [route, view] of Object.entries(ROUTES)) {
+    const first = collect(['index.html', view]);
+    const deferred = collect(manifest[view]?.dynamicImports ?? [], new Set(), first);
+    out[route] = { firstLoad: measure(first), deferred: measure(deferred) };
   }
   return out;
 }

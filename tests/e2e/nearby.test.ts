@@ -97,6 +97,18 @@ describe.skipIf(!executablePath)('public nearby view on a phone', () => {
     await page.screenshot({ path: path.join(SHOTS, 'phone-station.png') });
   });
 
+  it('is usable before the map arrives: the list works while maplibre is still loading', async () => {
+    const slow = await browser.newContext({ ...PHONE, geolocation: here, permissions: ['geolocation'] });
+    const p = await slow.newPage();
+    // Hold back the map's chunk (maplibre), as a slow connection would.
+    await p.route(/createMap-[^/]*\.js$/, () => undefined);
+    await p.goto(origin);
+    await p.getByTestId('locate').click();
+    await p.getByTestId('nearby-list').locator('li').first().waitFor({ timeout: 10_000 });
+    expect(await p.evaluate(() => window.__practiceMap === undefined)).toBe(true);
+    await slow.close();
+  });
+
   it('says so plainly when location is refused', async () => {
     const refused = await browser.newContext({ ...PHONE });
     const p = await refused.newPage();
