@@ -8,7 +8,11 @@ export interface ApiErrorBody {
 }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -97,7 +101,12 @@ export interface SessionUser {
   stationId: number | null;
 }
 
-export type { ActivityFeature, ActivityProperties, ActivityStatus, ActivityEventMessage } from '../../server/src/live/activities';
+export type {
+  ActivityFeature,
+  ActivityProperties,
+  ActivityStatus,
+  ActivityEventMessage,
+} from '../../server/src/live/activities';
 
 /** GET /api/heatmap: [lon, lat, bucket, weight] per non-empty grid cell. */
 export interface Heatmap {
@@ -131,7 +140,15 @@ export interface Overview {
   live: number;
   today: number;
   coverage: { minutes: number; population: number; coveredPopulation: number } | null;
-  townships: { code: string; name: string; population: number; stations: number; activitiesThisMonth: number; participantsThisMonth: number; coveredPopulation: number | null }[];
+  townships: {
+    code: string;
+    name: string;
+    population: number;
+    stations: number;
+    activitiesThisMonth: number;
+    participantsThisMonth: number;
+    coveredPopulation: number | null;
+  }[];
   categories: { category: ServiceCategory; thisMonth: number; lastMonth: number }[];
   weeks: { start: string; activities: number; participants: number }[];
 }
@@ -142,7 +159,11 @@ export interface NearbyResult {
   seconds: number;
   meters: number;
   openNow: boolean | null;
-  route: { type: 'Feature'; properties: Record<string, unknown>; geometry: { type: 'LineString'; coordinates: [number, number][] } };
+  route: {
+    type: 'Feature';
+    properties: Record<string, unknown>;
+    geometry: { type: 'LineString'; coordinates: [number, number][] };
+  };
 }
 export interface NearbyAnswer {
   origin: { lon: number; lat: number; snapDistanceM: number };

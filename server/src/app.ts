@@ -86,7 +86,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Activity accumulates: keep the planner's statistics fresh (SQLite has none unless asked).
   const statistics = setInterval(() => void refreshPlannerStatistics(deps.db).catch(() => undefined), 6 * 3_600_000);
   statistics.unref();
-  const stopTicker = deps.config.demoLive ? startDemoTicker(deps.db, bus, now, deps.config.demoLiveSeconds * 1000) : null;
+  const stopTicker = deps.config.demoLive
+    ? startDemoTicker(deps.db, bus, now, deps.config.demoLiveSeconds * 1000)
+    : null;
   // SSE responses never end by themselves: end them before the server waits for its connections.
   app.addHook('preClose', async () => {
     clearInterval(statistics);
@@ -167,7 +169,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const hasClient = fs.existsSync(path.join(clientDir, 'index.html'));
   if (hasClient) {
     await app.register(fastifyStatic, { root: clientDir, wildcard: true, maxAge: '1h', index: false });
-    app.get('/', { schema: { hide: true } }, (request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html', clientDir));
+    app.get('/', { schema: { hide: true } }, (request, reply) =>
+      reply.header('cache-control', 'no-cache').sendFile('index.html', clientDir),
+    );
   }
   app.setNotFoundHandler((request, reply) => {
     const pathname = request.url.split('?')[0];
@@ -175,7 +179,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // The client routes (/, /plan, /screen, /stations/:id) are all served by the single page.
       return reply.header('cache-control', 'no-cache').sendFile('index.html', clientDir);
     }
-    return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+    return reply
+      .status(404)
+      .send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
   });
 
   await app.ready();

@@ -41,7 +41,8 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'demo') {
       const { values } = parseArgs({ args: rest, options: { seed: { type: 'string' } }, strict: true });
       const seed = values.seed === undefined ? 1 : Number(values.seed);
-      if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31) throw new UserInputError(`Invalid --seed "${values.seed}": a non-negative integer`);
+      if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31)
+        throw new UserInputError(`Invalid --seed "${values.seed}": a non-negative integer`);
       const started = Date.now();
       const { dataset, accounts, accountsFile } = await installDemo(db, config.dataDir, { seed });
       const people = dataset.populationPoints.reduce((s, p) => s + p.population, 0);
@@ -55,7 +56,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'import-stations' || command === 'import-regions' || command === 'import-population') {
-      const { values, positionals } = parseArgs({ args: rest, options: { crs: { type: 'string' } }, allowPositionals: true, strict: true });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { crs: { type: 'string' } },
+        allowPositionals: true,
+        strict: true,
+      });
       if (positionals.length !== 1) throw new UserInputError(`${command} takes one file`);
       const crs = (values.crs ?? 'wgs84') as Crs;
       if (!CRS_VALUES.includes(crs)) throw new UserInputError(`Invalid --crs "${values.crs}": wgs84, gcj02 or bd09`);
@@ -64,8 +70,14 @@ async function main(argv: string[]): Promise<number> {
         const data = fs.readFileSync(file);
         const format = formatOf(file);
         const result =
-          command === 'import-stations' ? await importStations(db, data, format, crs) : command === 'import-regions' ? await importRegions(db, data, format) : await importPopulation(db, data, format, crs);
-        console.log(`Imported ${file}: ${result.created} created, ${result.updated} updated${result.replaced !== undefined ? `, ${result.replaced} replaced` : ''}.`);
+          command === 'import-stations'
+            ? await importStations(db, data, format, crs)
+            : command === 'import-regions'
+              ? await importRegions(db, data, format)
+              : await importPopulation(db, data, format, crs);
+        console.log(
+          `Imported ${file}: ${result.created} created, ${result.updated} updated${result.replaced !== undefined ? `, ${result.replaced} replaced` : ''}.`,
+        );
         return 0;
       } catch (err) {
         if (err instanceof ImportError) {
@@ -87,8 +99,14 @@ async function main(argv: string[]): Promise<number> {
       if (positionals.length !== 1) throw new UserInputError('user add takes exactly one username');
       if (!values.role) throw new UserInputError('--role is required (organizer, planner or admin)');
       const stationId = values.station === undefined ? null : Number(values.station);
-      if (stationId !== null && (!Number.isInteger(stationId) || stationId < 1)) throw new UserInputError(`Invalid --station "${values.station}"`);
-      const user = await createUser(db, { username: positionals[0], role: values.role, stationId, password: values.password });
+      if (stationId !== null && (!Number.isInteger(stationId) || stationId < 1))
+        throw new UserInputError(`Invalid --station "${values.station}"`);
+      const user = await createUser(db, {
+        username: positionals[0],
+        role: values.role,
+        stationId,
+        password: values.password,
+      });
       console.log(`Created ${user.role} "${user.username}" (id ${user.id}).`);
       if (user.generated) console.log(`Password (shown once): ${user.password}`);
       return 0;
@@ -96,7 +114,12 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Unknown command "${argv.join(' ')}"\n${USAGE}`);
     return 2;
   } catch (err) {
-    if (err instanceof UserInputError || (err instanceof TypeError && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      err instanceof UserInputError ||
+      (err instanceof TypeError &&
+        'code' in err &&
+        String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       console.error(`Error: ${err.message}`);
       return 2;
     }
@@ -122,7 +145,10 @@ async function importOsm(dataDir: string, args: string[]): Promise<number> {
         `(largest ${(walk.largestComponentShare * 100).toFixed(1)} % of nodes); bike ${report.modes.bike.edges} edges, ` +
         `drive ${report.modes.drive.edges} edges; ${seconds} s. Restart the server to use it.`,
     );
-    if (walk.components > 1) console.log(`Note: ${walk.components - 1} walking fragments are disconnected from the main network; they are kept.`);
+    if (walk.components > 1)
+      console.log(
+        `Note: ${walk.components - 1} walking fragments are disconnected from the main network; they are kept.`,
+      );
     return 0;
   } catch (err) {
     if (err instanceof OsmFormatError) {
@@ -136,11 +162,23 @@ async function importOsm(dataDir: string, args: string[]): Promise<number> {
 async function printIsochrone(dataDir: string, args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { lon: { type: 'string' }, lat: { type: 'string' }, minutes: { type: 'string' }, mode: { type: 'string' }, offroad: { type: 'string' } },
+    options: {
+      lon: { type: 'string' },
+      lat: { type: 'string' },
+      minutes: { type: 'string' },
+      mode: { type: 'string' },
+      offroad: { type: 'string' },
+    },
     strict: true,
   });
   const stored = loadNetwork(dataDir);
-  const request = parseServiceAreaRequest({ lon: values.lon, lat: values.lat, minutes: values.minutes, mode: values.mode, offroad: values.offroad });
+  const request = parseServiceAreaRequest({
+    lon: values.lon,
+    lat: values.lat,
+    minutes: values.minutes,
+    mode: values.mode,
+    offroad: values.offroad,
+  });
   if (!request.ok) {
     console.error(`Error: ${request.message}`);
     return 2;

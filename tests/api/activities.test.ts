@@ -28,7 +28,15 @@ describe.each(testDialects)('activities API on %s', (dialect) => {
   });
   afterAll(async () => t?.close());
 
-  const count = async () => Number((await t.database.db.selectFrom("activities").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+  const count = async () =>
+    Number(
+      (
+        await t.database.db
+          .selectFrom('activities')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const body = (over: Record<string, unknown> = {}) => ({
     title: '智能手机使用培训',
     category: 'science',
@@ -39,7 +47,12 @@ describe.each(testDialects)('activities API on %s', (dialect) => {
     ...over,
   });
   const post = (payload: unknown, cookie?: string) =>
-    t.app.inject({ method: 'POST', url: '/api/activities', payload: payload as object, headers: cookie ? { cookie } : {} });
+    t.app.inject({
+      method: 'POST',
+      url: '/api/activities',
+      payload: payload as object,
+      headers: cookie ? { cookie } : {},
+    });
 
   it('lists activities as GeoJSON whose status follows the clock, and filters by status, time, category and township', async () => {
     const all = (await t.app.inject('/api/activities?limit=5000')).json();
@@ -48,7 +61,8 @@ describe.each(testDialects)('activities API on %s', (dialect) => {
     const now = iso(TEST_NOW);
     for (const f of all.features) {
       const p = f.properties;
-      const expected = p.status === 'cancelled' ? 'cancelled' : now < p.startsAt ? 'upcoming' : now < p.endsAt ? 'live' : 'finished';
+      const expected =
+        p.status === 'cancelled' ? 'cancelled' : now < p.startsAt ? 'upcoming' : now < p.endsAt ? 'live' : 'finished';
       expect(p.status).toBe(expected);
       expect(p).not.toHaveProperty('requester');
     }
@@ -58,17 +72,25 @@ describe.each(testDialects)('activities API on %s', (dialect) => {
 
     const from = '2026-11-01';
     const to = '2026-11-08T00:00:00+08:00';
-    const week = (await t.app.inject(`/api/activities?from=${from}&to=${encodeURIComponent(to)}&category=health,law&limit=5000`)).json().features;
+    const week = (
+      await t.app.inject(`/api/activities?from=${from}&to=${encodeURIComponent(to)}&category=health,law&limit=5000`)
+    ).json().features;
     const fromIso = iso(Date.parse('2026-11-01T00:00:00+08:00'));
     const toIso = iso(Date.parse(to));
-    const brute = all.features.filter((f: any) => f.properties.endsAt > fromIso && f.properties.startsAt < toIso && ['health', 'law'].includes(f.properties.category));
+    const brute = all.features.filter(
+      (f: any) =>
+        f.properties.endsAt > fromIso &&
+        f.properties.startsAt < toIso &&
+        ['health', 'law'].includes(f.properties.category),
+    );
     expect(week.map((f: any) => f.id).sort()).toEqual(brute.map((f: any) => f.id).sort());
 
     const township = all.features[0].properties.regionCode;
     const inTownship = (await t.app.inject(`/api/activities?region=${township}&limit=5000`)).json().features;
     expect(inTownship.length).toBe(all.features.filter((f: any) => f.properties.regionCode === township).length);
 
-    const staff = (await t.app.inject({ url: '/api/activities?limit=5000', headers: { cookie: planner } })).json().features;
+    const staff = (await t.app.inject({ url: '/api/activities?limit=5000', headers: { cookie: planner } })).json()
+      .features;
     expect(staff.some((f: any) => typeof f.properties.requester === 'string')).toBe(true);
   });
 
@@ -93,7 +115,13 @@ describe.each(testDialects)('activities API on %s', (dialect) => {
     const res = await post(body(), organizer);
     expect(res.statusCode).toBe(201);
     const f = res.json();
-    expect(f.properties).toMatchObject({ stationId: ownStation, status: 'upcoming', atStation: true, startsAt: '2026-11-24T06:00:00.000Z', demo: false });
+    expect(f.properties).toMatchObject({
+      stationId: ownStation,
+      status: 'upcoming',
+      atStation: true,
+      startsAt: '2026-11-24T06:00:00.000Z',
+      demo: false,
+    });
     expect(await count()).toBe(before + 1);
     const listed = (await t.app.inject(`/api/activities/${f.id}`)).json();
     expect(listed.geometry).toEqual(f.geometry);
@@ -105,7 +133,12 @@ describe.each(testDialects)('activities API on %s', (dialect) => {
     expect(res.statusCode).toBe(403);
     expect(await count()).toBe(before);
     const theirs = (await t.app.inject(`/api/activities?station=${otherStation.id}&limit=1`)).json().features[0];
-    const patch = await t.app.inject({ method: 'PATCH', url: `/api/activities/${theirs.id}`, payload: { title: '改名' }, headers: { cookie: organizer } });
+    const patch = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/activities/${theirs.id}`,
+      payload: { title: '改名' },
+      headers: { cookie: organizer },
+    });
     expect(patch.statusCode).toBe(403);
     expect((await t.app.inject(`/api/activities/${theirs.id}`)).json().properties.title).toBe(theirs.properties.title);
     expect((await post(body())).statusCode).toBe(401);
@@ -134,15 +167,29 @@ describe.each(testDialects)('activities API on %s', (dialect) => {
   });
 
   it('updates and cancels; a place elsewhere in the district is kept', async () => {
-    const created = (await post(body({ place: { lon: otherStation.lon + 0.001, lat: otherStation.lat } }), planner)).json();
+    const created = (
+      await post(body({ place: { lon: otherStation.lon + 0.001, lat: otherStation.lat } }), planner)
+    ).json();
     expect(created.properties.atStation).toBe(false);
-    const res = await t.app.inject({ method: 'PATCH', url: `/api/activities/${created.id}`, payload: { cancelled: true, participants: 0 }, headers: { cookie: planner } });
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/activities/${created.id}`,
+      payload: { cancelled: true, participants: 0 },
+      headers: { cookie: planner },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().properties).toMatchObject({ status: 'cancelled', participants: 0 });
-    const bad = await t.app.inject({ method: 'PATCH', url: `/api/activities/${created.id}`, payload: { endsAt: '2026-11-24T12:00:00+08:00' }, headers: { cookie: planner } });
+    const bad = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/activities/${created.id}`,
+      payload: { endsAt: '2026-11-24T12:00:00+08:00' },
+      headers: { cookie: planner },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toContain('body.endsAt');
-    expect((await t.app.inject(`/api/activities/${created.id}`)).json().properties.endsAt).toBe(created.properties.endsAt);
+    expect((await t.app.inject(`/api/activities/${created.id}`)).json().properties.endsAt).toBe(
+      created.properties.endsAt,
+    );
   });
 
   it('streams every write as an SSE `activity` event, with heartbeats', async () => {
@@ -167,7 +214,12 @@ describe.each(testDialects)('activities API on %s', (dialect) => {
     first.close();
     const missed = [];
     for (const title of ['断线期间一', '断线期间二']) missed.push((await post(body({ title }), organizer)).json());
-    await t.app.inject({ method: 'PATCH', url: `/api/activities/${missed[0].id}`, payload: { participants: 12 }, headers: { cookie: organizer } });
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/activities/${missed[0].id}`,
+      payload: { participants: 12 },
+      headers: { cookie: organizer },
+    });
 
     const again = connectSse(`${base}/api/activities/stream`, { 'last-event-id': seen.id! });
     await again.waitFor((x) => x.event === 'activity' && JSON.parse(x.data).event.kind === 'update');
@@ -210,16 +262,30 @@ describe.each(testDialects)('the start/finish clock on %s', (dialect) => {
       method: 'POST',
       url: '/api/activities',
       headers: { cookie: planner },
-      payload: { title: '快闪活动', category: 'culture', stationId: station, startsAt: iso(start), endsAt: iso(start + 1000) },
+      payload: {
+        title: '快闪活动',
+        category: 'culture',
+        stationId: station,
+        startsAt: iso(start),
+        endsAt: iso(start + 1000),
+      },
     });
     expect(created.statusCode).toBe(201);
     const id = created.json().id;
-    const started = await client.waitFor((x) => x.event === 'activity' && JSON.parse(x.data).id === id && JSON.parse(x.data).event.kind === 'start', 5000);
+    const started = await client.waitFor(
+      (x) => x.event === 'activity' && JSON.parse(x.data).id === id && JSON.parse(x.data).event.kind === 'start',
+      5000,
+    );
     expect(JSON.parse(started.data).properties.status).toBe('live');
-    const finished = await client.waitFor((x) => x.event === 'activity' && JSON.parse(x.data).id === id && JSON.parse(x.data).event.kind === 'finish', 5000);
+    const finished = await client.waitFor(
+      (x) => x.event === 'activity' && JSON.parse(x.data).id === id && JSON.parse(x.data).event.kind === 'finish',
+      5000,
+    );
     expect(JSON.parse(finished.data).properties.status).toBe('finished');
     await new Promise((r) => setTimeout(r, 300));
-    const kinds = client.events.filter((x) => x.event === 'activity' && JSON.parse(x.data).id === id).map((x) => JSON.parse(x.data).event.kind);
+    const kinds = client.events
+      .filter((x) => x.event === 'activity' && JSON.parse(x.data).id === id)
+      .map((x) => JSON.parse(x.data).event.kind);
     expect(kinds).toEqual(['create', 'start', 'finish']);
     client.close();
   });
@@ -228,7 +294,10 @@ describe.each(testDialects)('the start/finish clock on %s', (dialect) => {
 describe('the demo ticker (DEMO_LIVE=1)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp('sqlite', { config: { demoLive: true, demoLiveSeconds: 1 }, live: { heartbeatMs: 5000, tickMs: 60_000 } });
+    t = await startTestApp('sqlite', {
+      config: { demoLive: true, demoLiveSeconds: 1 },
+      live: { heartbeatMs: 5000, tickMs: 60_000 },
+    });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => t?.close());
@@ -269,7 +338,13 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL
       method: 'POST',
       url: '/api/activities',
       headers: { cookie: planner },
-      payload: { title: '跨实例', category: 'theory', stationId: station, startsAt: '2026-12-01T09:00:00+08:00', endsAt: '2026-12-01T11:00:00+08:00' },
+      payload: {
+        title: '跨实例',
+        category: 'theory',
+        stationId: station,
+        startsAt: '2026-12-01T09:00:00+08:00',
+        endsAt: '2026-12-01T11:00:00+08:00',
+      },
     });
     expect(res.statusCode).toBe(201);
     const e = await client.waitFor((x) => x.event === 'activity', 3000);

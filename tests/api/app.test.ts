@@ -39,11 +39,21 @@ describe.each(testDialects)('app on %s', (dialect) => {
       expect(f.properties.code).toMatch(/^379901\d{3}000$/);
       expect(f.properties.parentCode).toBe('379901000000');
     }
-    const stationTotal = townships.features.reduce((s: number, f: { properties: { stations: number } }) => s + f.properties.stations, 0);
+    const stationTotal = townships.features.reduce(
+      (s: number, f: { properties: { stations: number } }) => s + f.properties.stations,
+      0,
+    );
     expect(stationTotal).toBe((await t.app.inject('/api/stations')).json().features.length);
-    const villages = (await t.app.inject(`/api/regions?level=village&parent=${townships.features[5].properties.code}`)).json();
+    const villages = (
+      await t.app.inject(`/api/regions?level=village&parent=${townships.features[5].properties.code}`)
+    ).json();
     expect(villages.features.length).toBeGreaterThan(0);
-    expect(villages.features.every((f: { geometry: { type: string }; properties: { parentCode: string } }) => f.geometry.type === 'Point' && f.properties.parentCode === townships.features[5].properties.code)).toBe(true);
+    expect(
+      villages.features.every(
+        (f: { geometry: { type: string }; properties: { parentCode: string } }) =>
+          f.geometry.type === 'Point' && f.properties.parentCode === townships.features[5].properties.code,
+      ),
+    ).toBe(true);
     expect((await t.app.inject('/api/regions?level=county')).statusCode).toBe(400);
     expect((await t.app.inject('/api/regions?color=red')).statusCode).toBe(400);
   });
@@ -64,7 +74,8 @@ describe.each(testDialects)('app on %s', (dialect) => {
   it('publishes an OpenAPI document covering the routes', async () => {
     const doc = (await t.app.inject('/api/openapi.json')).json();
     expect(doc.openapi).toMatch(/^3\./);
-    for (const p of ['/api/stations', '/api/stations/{id}', '/api/regions', '/api/auth/login', '/api/health']) expect(Object.keys(doc.paths)).toContain(p);
+    for (const p of ['/api/stations', '/api/stations/{id}', '/api/regions', '/api/auth/login', '/api/health'])
+      expect(Object.keys(doc.paths)).toContain(p);
   });
 
   it('answers unknown API routes with a JSON 404', async () => {

@@ -24,7 +24,11 @@ describe.each(testDialects)('accounts and sessions on %s', (dialect) => {
   afterAll(async () => t?.close());
 
   it('logs in with an httpOnly SameSite cookie, knows the user, and logs out', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'planner', password: t.accounts.planner.password } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'planner', password: t.accounts.planner.password },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().user).toMatchObject({ username: 'planner', role: 'planner', stationId: null });
     const setCookie = String(res.headers['set-cookie']);
@@ -41,8 +45,16 @@ describe.each(testDialects)('accounts and sessions on %s', (dialect) => {
   });
 
   it('rejects a wrong password or unknown user with the same 401', async () => {
-    const wrong = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'planner', password: 'nope-nope' } });
-    const unknown = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'nope-nope' } });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'planner', password: 'nope-nope' },
+    });
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'nobody', password: 'nope-nope' },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.json().error.message).toBe(unknown.json().error.message);
@@ -53,7 +65,12 @@ describe.each(testDialects)('accounts and sessions on %s', (dialect) => {
     const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'planner' } });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toContain('password');
-    const notJson = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"username":' });
+    const notJson = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"username":',
+    });
     expect(notJson.statusCode).toBe(400);
   });
 
@@ -63,16 +80,32 @@ describe.each(testDialects)('accounts and sessions on %s', (dialect) => {
   });
 
   it('creates users with the rules of each role', async () => {
-    const station = await t.database.db.selectFrom('stations').select('id').where('level', '=', 'station').executeTakeFirstOrThrow();
-    const user = await createUser(t.database.db, { username: 'zhang.organizer', role: 'organizer', stationId: station.id });
+    const station = await t.database.db
+      .selectFrom('stations')
+      .select('id')
+      .where('level', '=', 'station')
+      .executeTakeFirstOrThrow();
+    const user = await createUser(t.database.db, {
+      username: 'zhang.organizer',
+      role: 'organizer',
+      stationId: station.id,
+    });
     expect(user.generated).toBe(true);
     expect(user.password.length).toBeGreaterThanOrEqual(16);
     const cookie = await loginCookie(t.app, 'zhang.organizer', user.password);
     expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie } })).json().user.stationId).toBe(station.id);
-    await expect(createUser(t.database.db, { username: 'x1', role: 'organizer' })).rejects.toThrow(/bound to a station/);
+    await expect(createUser(t.database.db, { username: 'x1', role: 'organizer' })).rejects.toThrow(
+      /bound to a station/,
+    );
     await expect(createUser(t.database.db, { username: 'x2', role: 'superuser' })).rejects.toThrow(/Invalid role/);
-    await expect(createUser(t.database.db, { username: 'x3', role: 'planner', stationId: station.id })).rejects.toThrow(/Only organizers/);
-    await expect(createUser(t.database.db, { username: 'zhang.organizer', role: 'planner' })).rejects.toThrow(/already exists/);
-    await expect(createUser(t.database.db, { username: 'x4', role: 'planner', password: 'short' })).rejects.toThrow(/too short/);
+    await expect(createUser(t.database.db, { username: 'x3', role: 'planner', stationId: station.id })).rejects.toThrow(
+      /Only organizers/,
+    );
+    await expect(createUser(t.database.db, { username: 'zhang.organizer', role: 'planner' })).rejects.toThrow(
+      /already exists/,
+    );
+    await expect(createUser(t.database.db, { username: 'x4', role: 'planner', password: 'short' })).rejects.toThrow(
+      /too short/,
+    );
   });
 });

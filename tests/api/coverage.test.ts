@@ -62,10 +62,18 @@ describe.each(testDialects)('coverage API on %s', (dialect) => {
     expect(s.gaps.type).toBe('FeatureCollection');
     // Moving it onto another station changes coverage the same as removing it.
     const other = stations[1].geometry.coordinates;
-    const moved = (await t.app.inject({ method: 'POST', url: '/api/coverage/scenario', payload: { move: [{ id: removed, lon: other[0], lat: other[1] }], gaps: false } })).json();
+    const moved = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/coverage/scenario',
+        payload: { move: [{ id: removed, lon: other[0], lat: other[1] }], gaps: false },
+      })
+    ).json();
     expect(moved.totals.coveredPopulation).toBe(s.totals.coveredPopulation);
     expect(moved.gaps).toBeNull();
-    expect(await t.database.db.selectFrom('stations').select(['id', 'lon', 'lat']).orderBy('id').execute()).toEqual(before);
+    expect(await t.database.db.selectFrom('stations').select(['id', 'lon', 'lat']).orderBy('id').execute()).toEqual(
+      before,
+    );
     const bad = await t.app.inject({ method: 'POST', url: '/api/coverage/scenario', payload: { remove: [999999] } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toContain('999999');
@@ -77,19 +85,34 @@ describe.each(testDialects)('coverage API on %s', (dialect) => {
     expect(res.baseCoveredPopulation).toBe(base.totals.coveredPopulation);
     const gains = res.suggestions.map((s: any) => s.newlyCovered);
     expect(gains).toEqual([...gains].sort((a, b) => b - a));
-    const scenario = (await t.app.inject({ method: 'POST', url: '/api/coverage/scenario', payload: { add: res.suggestions.map((s: any) => ({ lon: s.lon, lat: s.lat })), gaps: false } })).json();
+    const scenario = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/coverage/scenario',
+        payload: { add: res.suggestions.map((s: any) => ({ lon: s.lon, lat: s.lat })), gaps: false },
+      })
+    ).json();
     expect(scenario.delta.coveredPopulation).toBe(res.suggestions[3].runningTotal);
     // A planner's own candidate at an uncovered village is considered too.
     const gaps = (await t.app.inject('/api/coverage/gaps')).json();
     const village = gaps.uncovered.features[0].geometry.coordinates;
-    const own = (await t.app.inject({ method: 'POST', url: '/api/siting/suggestions', payload: { k: 1, candidates: [{ lon: village[0], lat: village[1] }] } })).json();
+    const own = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/siting/suggestions',
+        payload: { k: 1, candidates: [{ lon: village[0], lat: village[1] }] },
+      })
+    ).json();
     expect(own.candidates).toBe(res.candidates + 1);
   });
 
   it('exports the coverage table as CSV and XLSX, with Chinese headers', async () => {
     const csv = await t.app.inject('/api/coverage/export?format=csv');
     expect(csv.headers['content-type']).toContain('text/csv');
-    const lines = csv.body.replace(/^\uFEFF/, '').trim().split(/\r\n/);
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r\n/);
     expect(lines[1]).toContain('乡镇/街道');
     expect(lines).toHaveLength(base.regions.length + 3);
     expect(lines[lines.length - 1]).toContain(`合计,,${base.totals.population},${base.totals.coveredPopulation}`);

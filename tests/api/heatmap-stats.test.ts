@@ -15,12 +15,15 @@ describe.each(testDialects)('heatmap and big-screen figures on %s', (dialect) =>
   });
   afterAll(async () => t?.close());
 
-  const inPeriod = (from: string, to: string) => all.filter((p) => p.status !== 'cancelled' && p.startsAt >= from && p.startsAt < to);
+  const inPeriod = (from: string, to: string) =>
+    all.filter((p) => p.status !== 'cancelled' && p.startsAt >= from && p.startsAt < to);
 
   it('sums participants onto the grid: the total equals the activities’ own sum', async () => {
     const from = '2026-10-01T00:00:00+08:00';
     const to = '2026-11-20T00:00:00+08:00';
-    const heat = (await t.app.inject(`/api/heatmap?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)).json();
+    const heat = (
+      await t.app.inject(`/api/heatmap?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)
+    ).json();
     const expected = inPeriod(iso(Date.parse(from)), iso(Date.parse(to)));
     expect(heat.items).toBe(expected.length);
     expect(heat.total).toBe(expected.reduce((s, p) => s + weightOf(p), 0));
@@ -36,11 +39,15 @@ describe.each(testDialects)('heatmap and big-screen figures on %s', (dialect) =>
     // Weeks start on Monday, midnight China time.
     for (const b of heat.buckets) expect(new Date(Date.parse(b.start) + 8 * 3_600_000).getUTCDay()).toBe(1);
     heat.buckets.forEach((b: any, k: number) => {
-      const inWeek = inPeriod(b.start < heat.from ? heat.from : b.start, b.end < heat.to ? b.end : heat.to).filter((p) => ['culture', 'theory'].includes(p.category));
+      const inWeek = inPeriod(b.start < heat.from ? heat.from : b.start, b.end < heat.to ? b.end : heat.to).filter(
+        (p) => ['culture', 'theory'].includes(p.category),
+      );
       const sum = heat.points.filter((p: number[]) => p[2] === k).reduce((s: number, p: number[]) => s + p[3], 0);
       expect(sum, b.start).toBe(inWeek.length);
     });
-    const whole = (await t.app.inject(`/api/heatmap?weight=count&category=culture,theory&from=${heat.from}&to=${heat.to}`)).json();
+    const whole = (
+      await t.app.inject(`/api/heatmap?weight=count&category=culture,theory&from=${heat.from}&to=${heat.to}`)
+    ).json();
     expect(whole.total).toBe(heat.total);
   });
 
@@ -81,7 +88,9 @@ describe.each(testDialects)('heatmap and big-screen figures on %s', (dialect) =>
     expect(o.categories.reduce((s: number, c: any) => s + c.thisMonth, 0)).toBe(o.thisMonth.activities);
     expect(o.live).toBe(all.filter((p) => p.status === 'live').length);
     expect(o.weeks).toHaveLength(12);
-    expect(o.weeks.reduce((s: number, w: any) => s + w.activities, 0)).toBe(done(o.weeks[0].start, iso(TEST_NOW + 1)).length);
+    expect(o.weeks.reduce((s: number, w: any) => s + w.activities, 0)).toBe(
+      done(o.weeks[0].start, iso(TEST_NOW + 1)).length,
+    );
     // Ranked by activities this month.
     const counts = o.townships.map((r: any) => r.activitiesThisMonth);
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
@@ -90,7 +99,11 @@ describe.each(testDialects)('heatmap and big-screen figures on %s', (dialect) =>
     expect(o.stations.total).toBe(stations.length);
     expect(o.stations.center).toBe(1);
     const coverage = (await t.app.inject('/api/coverage')).json();
-    expect(o.coverage).toEqual({ minutes: 15, population: coverage.totals.population, coveredPopulation: coverage.totals.coveredPopulation });
+    expect(o.coverage).toEqual({
+      minutes: 15,
+      population: coverage.totals.population,
+      coveredPopulation: coverage.totals.coveredPopulation,
+    });
     expect(o.volunteers).toBeGreaterThan(o.teams);
   });
 });

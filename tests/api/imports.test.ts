@@ -36,15 +36,30 @@ describe.each(testDialects)('imports on %s', (dialect) => {
   beforeAll(async () => {
     t = await startTestApp(dialect);
     planner = await loginCookie(t.app, 'planner', t.accounts.planner.password);
-    const inst = (await t.app.inject('/api/stations?level=institute')).json().features.find((f: { properties: { regionName: string } }) => f.properties.regionName.endsWith('镇'));
+    const inst = (await t.app.inject('/api/stations?level=institute'))
+      .json()
+      .features.find((f: { properties: { regionName: string } }) => f.properties.regionName.endsWith('镇'));
     township = { code: inst.properties.regionCode, name: inst.properties.regionName };
     anchor = inst.geometry.coordinates;
   });
   afterAll(async () => t?.close());
 
-  const count = async () => Number((await t.database.db.selectFrom('stations').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async () =>
+    Number(
+      (
+        await t.database.db
+          .selectFrom('stations')
+          .select((eb) => eb.fn.countAll<string | number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const upload = (kind: string, body: string | Buffer, type: string, query = '', cookie = planner) =>
-    t.app.inject({ method: 'POST', url: `/api/import/${kind}${query}`, payload: body, headers: { 'content-type': type, ...(cookie ? { cookie } : {}) } });
+    t.app.inject({
+      method: 'POST',
+      url: `/api/import/${kind}${query}`,
+      payload: body,
+      headers: { 'content-type': type, ...(cookie ? { cookie } : {}) },
+    });
 
   it('a GCJ-02 file (as AMap gives it) lands within 1 m of the WGS-84 truth', async () => {
     const truth: [number, number] = [anchor[0] + 0.0021, anchor[1] - 0.0013];
@@ -54,7 +69,11 @@ describe.each(testDialects)('imports on %s', (dialect) => {
     const res = await upload('stations', csv, 'text/csv', '?crs=gcj02');
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ kind: 'stations', created: 1, updated: 0 });
-    const row = await t.database.db.selectFrom('stations').selectAll().where('name', '=', '高德坐标测试点').executeTakeFirstOrThrow();
+    const row = await t.database.db
+      .selectFrom('stations')
+      .selectAll()
+      .where('name', '=', '高德坐标测试点')
+      .executeTakeFirstOrThrow();
     expect(distanceM(row.lon, row.lat, ...truth)).toBeLessThan(1);
     expect(row.level).toBe('point');
     expect(JSON.parse(row.services)).toEqual(['theory', 'health']);
@@ -84,7 +103,9 @@ describe.each(testDialects)('imports on %s', (dialect) => {
     expect(error.details[1].message).toContain('纬度');
     expect(error.details[1].message).toContain('跳舞');
     expect(await count()).toBe(before);
-    expect(await t.database.db.selectFrom('stations').select('id').where('name', '=', '好站一').executeTakeFirst()).toBeUndefined();
+    expect(
+      await t.database.db.selectFrom('stations').select('id').where('name', '=', '好站一').executeTakeFirst(),
+    ).toBeUndefined();
   });
 
   it('reads XLSX with Chinese headers and GeoJSON with English properties', async () => {
@@ -98,17 +119,33 @@ describe.each(testDialects)('imports on %s', (dialect) => {
     expect(res.json().created).toBe(1);
     const geojson = JSON.stringify({
       type: 'FeatureCollection',
-      features: [{ type: 'Feature', properties: { name: 'GeoJSON Station', level: 'institute', township: township.code, services: ['law'] }, geometry: { type: 'Point', coordinates: [anchor[0] - 0.0005, anchor[1]] } }],
+      features: [
+        {
+          type: 'Feature',
+          properties: { name: 'GeoJSON Station', level: 'institute', township: township.code, services: ['law'] },
+          geometry: { type: 'Point', coordinates: [anchor[0] - 0.0005, anchor[1]] },
+        },
+      ],
     });
     const gj = await upload('stations', geojson, 'application/geo+json');
     expect(gj.statusCode, gj.body).toBe(200);
-    const row = await t.database.db.selectFrom('stations').selectAll().where('name', '=', 'GeoJSON Station').executeTakeFirstOrThrow();
+    const row = await t.database.db
+      .selectFrom('stations')
+      .selectAll()
+      .where('name', '=', 'GeoJSON Station')
+      .executeTakeFirstOrThrow();
     expect(row.region_code).toBe(township.code);
   });
 
   it('rejects a station placed in another township than the one named, and coordinates in the wrong system', async () => {
-    const other = (await t.app.inject('/api/regions?level=township')).json().features.find((f: { properties: { code: string } }) => f.properties.code !== township.code).properties.name;
-    const res = await upload('stations', `名称,级别,乡镇/街道,经度,纬度\n错镇站,实践站,${other},${anchor[0]},${anchor[1]}\n`, 'text/csv');
+    const other = (await t.app.inject('/api/regions?level=township'))
+      .json()
+      .features.find((f: { properties: { code: string } }) => f.properties.code !== township.code).properties.name;
+    const res = await upload(
+      'stations',
+      `名称,级别,乡镇/街道,经度,纬度\n错镇站,实践站,${other},${anchor[0]},${anchor[1]}\n`,
+      'text/csv',
+    );
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details[0].message).toContain(`not in ${other}`);
   });
@@ -130,7 +167,11 @@ describe.each(testDialects)('imports on %s', (dialect) => {
     const points = await t.database.db.selectFrom('population_points').selectAll().execute();
     expect(points).toHaveLength(2);
     expect(points.every((p) => p.township_code === township.code)).toBe(true);
-    const bad = await upload('population', `名称,经度,纬度,人口\n远村,100,30,10\n负村,${anchor[0]},${anchor[1]},-5\n`, 'text/csv');
+    const bad = await upload(
+      'population',
+      `名称,经度,纬度,人口\n远村,100,30,10\n负村,${anchor[0]},${anchor[1]},-5\n`,
+      'text/csv',
+    );
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.map((d: { row: number }) => d.row)).toEqual([2, 3]);
     expect(await t.database.db.selectFrom('population_points').selectAll().execute()).toHaveLength(2);
@@ -141,34 +182,90 @@ describe('importing boundaries into an empty database', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp('sqlite', { demo: false });
-    await t.database.db.insertInto('users').values({ username: 'p', password_hash: (await import('../../server/src/auth/password.js').then((m) => m.hashPassword('planner-pass'))), role: 'planner', station_id: null, created_at: new Date().toISOString() }).execute();
+    await t.database.db
+      .insertInto('users')
+      .values({
+        username: 'p',
+        password_hash: await import('../../server/src/auth/password.js').then((m) => m.hashPassword('planner-pass')),
+        role: 'planner',
+        station_id: null,
+        created_at: new Date().toISOString(),
+      })
+      .execute();
   });
   afterAll(async () => t?.close());
 
   it('imports townships from GeoJSON and rejects a file with a broken polygon as a whole', async () => {
     const cookie = await loginCookie(t.app, 'p', 'planner-pass');
-    const square = (x: number, y: number) => [[[x, y], [x + 0.05, y], [x + 0.05, y + 0.05], [x, y + 0.05], [x, y]]];
+    const square = (x: number, y: number) => [
+      [
+        [x, y],
+        [x + 0.05, y],
+        [x + 0.05, y + 0.05],
+        [x, y + 0.05],
+        [x, y],
+      ],
+    ];
     const ok = JSON.stringify({
       type: 'FeatureCollection',
       features: [
-        { type: 'Feature', properties: { name: '甲街道', code: '110108001000' }, geometry: { type: 'Polygon', coordinates: square(116.3, 39.9) } },
-        { type: 'Feature', properties: { name: '乙镇', code: '110108101000' }, geometry: { type: 'Polygon', coordinates: square(116.35, 39.9) } },
+        {
+          type: 'Feature',
+          properties: { name: '甲街道', code: '110108001000' },
+          geometry: { type: 'Polygon', coordinates: square(116.3, 39.9) },
+        },
+        {
+          type: 'Feature',
+          properties: { name: '乙镇', code: '110108101000' },
+          geometry: { type: 'Polygon', coordinates: square(116.35, 39.9) },
+        },
       ],
     });
     const bad = JSON.stringify({
       type: 'FeatureCollection',
       features: [
-        { type: 'Feature', properties: { name: '丙镇', code: '110108102000' }, geometry: { type: 'Polygon', coordinates: square(116.4, 39.9) } },
-        { type: 'Feature', properties: { name: '丁镇', code: '1101' }, geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 1]]] } },
+        {
+          type: 'Feature',
+          properties: { name: '丙镇', code: '110108102000' },
+          geometry: { type: 'Polygon', coordinates: square(116.4, 39.9) },
+        },
+        {
+          type: 'Feature',
+          properties: { name: '丁镇', code: '1101' },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0, 0],
+                [1, 1],
+              ],
+            ],
+          },
+        },
       ],
     });
-    const rejected = await t.app.inject({ method: 'POST', url: '/api/import/regions', payload: bad, headers: { 'content-type': 'application/geo+json', cookie } });
+    const rejected = await t.app.inject({
+      method: 'POST',
+      url: '/api/import/regions',
+      payload: bad,
+      headers: { 'content-type': 'application/geo+json', cookie },
+    });
     expect(rejected.statusCode).toBe(400);
     expect(rejected.json().error.details[0]).toMatchObject({ row: 2 });
     expect((await t.app.inject('/api/regions?level=township')).json().features).toHaveLength(0);
-    const res = await t.app.inject({ method: 'POST', url: '/api/import/regions', payload: ok, headers: { 'content-type': 'application/geo+json', cookie } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/import/regions',
+      payload: ok,
+      headers: { 'content-type': 'application/geo+json', cookie },
+    });
     expect(res.statusCode, res.body).toBe(200);
     const townships = (await t.app.inject('/api/regions?level=township')).json().features;
-    expect(townships.map((f: { properties: { name: string; kind: string } }) => [f.properties.name, f.properties.kind])).toEqual([['甲街道', 'subdistrict'], ['乙镇', 'town']]);
+    expect(
+      townships.map((f: { properties: { name: string; kind: string } }) => [f.properties.name, f.properties.kind]),
+    ).toEqual([
+      ['甲街道', 'subdistrict'],
+      ['乙镇', 'town'],
+    ]);
   });
 });

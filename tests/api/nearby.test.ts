@@ -36,13 +36,14 @@ function referenceSeconds(net: ModeNetwork, lon: number, lat: number, stations: 
   const dist = new Array<number>(graph.nodeCount).fill(Infinity);
   const perMetre = (e: number) => (graph.edgeLength[e] > 0 ? edgeTime[e] / graph.edgeLength[e] : 0);
   const start = (node: number, t: number) => (dist[node] = Math.min(dist[node], t));
-  if (graph.edgeOneway[o.edge] !== -1) start(graph.edgeTo[o.edge], o.distance / v + (graph.edgeLength[o.edge] - o.along) * perMetre(o.edge));
+  if (graph.edgeOneway[o.edge] !== -1)
+    start(graph.edgeTo[o.edge], o.distance / v + (graph.edgeLength[o.edge] - o.along) * perMetre(o.edge));
   if (graph.edgeOneway[o.edge] !== 1) start(graph.edgeFrom[o.edge], o.distance / v + o.along * perMetre(o.edge));
   // A plain binary heap of [time, vertex].
   const heap: [number, number][] = [];
   const push = (item: [number, number]) => {
     heap.push(item);
-    for (let i = heap.length - 1; i > 0; ) {
+    for (let i = heap.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (heap[p][0] <= heap[i][0]) break;
       [heap[p], heap[i]] = [heap[i], heap[p]];
@@ -54,8 +55,9 @@ function referenceSeconds(net: ModeNetwork, lon: number, lat: number, stations: 
     const last = heap.pop()!;
     if (heap.length) {
       heap[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1, r = l + 1;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         if (l < heap.length && heap[l][0] < heap[m][0]) m = l;
         if (r < heap.length && heap[r][0] < heap[m][0]) m = r;
@@ -74,8 +76,10 @@ function referenceSeconds(net: ModeNetwork, lon: number, lat: number, stations: 
     done.add(u);
     for (let e = 0; e < graph.edgeCount; e++) {
       // Every edge, both directions as oneway allows (slow and obvious on purpose).
-      if (graph.edgeFrom[e] === u && graph.edgeOneway[e] !== -1 && d + edgeTime[e] < dist[graph.edgeTo[e]]) push([(dist[graph.edgeTo[e]] = d + edgeTime[e]), graph.edgeTo[e]]);
-      if (graph.edgeTo[e] === u && graph.edgeOneway[e] !== 1 && d + edgeTime[e] < dist[graph.edgeFrom[e]]) push([(dist[graph.edgeFrom[e]] = d + edgeTime[e]), graph.edgeFrom[e]]);
+      if (graph.edgeFrom[e] === u && graph.edgeOneway[e] !== -1 && d + edgeTime[e] < dist[graph.edgeTo[e]])
+        push([(dist[graph.edgeTo[e]] = d + edgeTime[e]), graph.edgeTo[e]]);
+      if (graph.edgeTo[e] === u && graph.edgeOneway[e] !== 1 && d + edgeTime[e] < dist[graph.edgeFrom[e]])
+        push([(dist[graph.edgeFrom[e]] = d + edgeTime[e]), graph.edgeFrom[e]]);
     }
   }
   const out = new Map<number, number>();
@@ -98,7 +102,8 @@ describe.each(testDialects)('nearby API on %s', (dialect) => {
   let t: TestApp;
   let stations: StationFeature[];
   let origins: [number, number][];
-  const nearby = async (query: string, cookie?: string) => t.app.inject({ url: `/api/nearby?${query}`, headers: cookie ? { cookie } : {} });
+  const nearby = async (query: string, cookie?: string) =>
+    t.app.inject({ url: `/api/nearby?${query}`, headers: cookie ? { cookie } : {} });
   const results = async (query: string): Promise<Result[]> => {
     const res = await nearby(query);
     expect(res.statusCode, res.body).toBe(200);
@@ -111,7 +116,11 @@ describe.each(testDialects)('nearby API on %s', (dialect) => {
     const center = stations.find((s) => s.properties.level === 'center')!.geometry.coordinates;
     const institutes = stations.filter((s) => s.properties.level === 'institute').map((s) => s.geometry.coordinates);
     // The town centre, a point 300 m off it, and points off the first institutes (rural seats).
-    origins = [center, [center[0] + 0.003, center[1] + 0.0015], ...institutes.slice(0, 3).map(([lon, lat]): [number, number] => [lon - 0.002, lat + 0.001])];
+    origins = [
+      center,
+      [center[0] + 0.003, center[1] + 0.0015],
+      ...institutes.slice(0, 3).map(([lon, lat]): [number, number] => [lon - 0.002, lat + 0.001]),
+    ];
   });
   afterAll(async () => t?.close());
 
@@ -142,7 +151,8 @@ describe.each(testDialects)('nearby API on %s', (dialect) => {
     let inside = 0;
     let outside = 0;
     for (const [lon, lat] of origins) {
-      const area = (await t.app.inject(`/api/isochrone?lon=${lon}&lat=${lat}&minutes=15`)).json().features[0].geometry as MultiPolygonGeometry;
+      const area = (await t.app.inject(`/api/isochrone?lon=${lon}&lat=${lat}&minutes=15`)).json().features[0]
+        .geometry as MultiPolygonGeometry;
       for (const r of await results(`lon=${lon}&lat=${lat}&limit=20`)) {
         const [slon, slat] = r.station.geometry.coordinates;
         const nearStreet = snapToStreet(net.graph, net.street, slon, slat, 500)!.distance <= 100;
@@ -186,7 +196,8 @@ describe.each(testDialects)('nearby API on %s', (dialect) => {
 
   it('filters by service, by level and by opening hours at the server time', async () => {
     const [lon, lat] = origins[1];
-    for (const r of await results(`lon=${lon}&lat=${lat}&limit=10&service=health`)) expect(r.station.properties.services).toContain('health');
+    for (const r of await results(`lon=${lon}&lat=${lat}&limit=10&service=health`))
+      expect(r.station.properties.services).toContain('health');
     const levels = await results(`lon=${lon}&lat=${lat}&limit=10&levels=center,institute`);
     expect(levels.length).toBeGreaterThan(2);
     for (const r of levels) expect(['center', 'institute']).toContain(r.station.properties.level);
@@ -213,8 +224,16 @@ describe.each(testDialects)('nearby API on %s', (dialect) => {
     const first = (await results(`lon=${lon}&lat=${lat}&limit=2`))[0].station.id;
     const second = (await results(`lon=${lon}&lat=${lat}&limit=2`))[1].station.id;
     const later = new Date(TEST_NOW + 60_000).toISOString();
-    await t.database.db.updateTable('stations').set({ hours: 'Tu off', updated_at: later }).where('id', '=', first).execute();
-    await t.database.db.updateTable('stations').set({ hours: '周一至周五 9:00-17:00', updated_at: later }).where('id', '=', second).execute();
+    await t.database.db
+      .updateTable('stations')
+      .set({ hours: 'Tu off', updated_at: later })
+      .where('id', '=', first)
+      .execute();
+    await t.database.db
+      .updateTable('stations')
+      .set({ hours: '周一至周五 9:00-17:00', updated_at: later })
+      .where('id', '=', second)
+      .execute();
     const list = await results(`lon=${lon}&lat=${lat}&limit=2`);
     expect(list.map((r) => [r.station.id, r.openNow])).toEqual([
       [first, false],

@@ -77,7 +77,9 @@ describe.each(testDialects)('service-area API on %s', (dialect) => {
     expect(res.statusCode).toBe(200);
     const fc = res.json();
     const stations = (await t.app.inject('/api/stations?level=center,institute')).json().features;
-    expect(fc.features.map((f: { properties: { stationId: number } }) => f.properties.stationId).sort()).toEqual(stations.map((s: { id: number }) => s.id).sort());
+    expect(fc.features.map((f: { properties: { stationId: number } }) => f.properties.stationId).sort()).toEqual(
+      stations.map((s: { id: number }) => s.id).sort(),
+    );
   });
 });
 

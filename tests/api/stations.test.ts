@@ -5,7 +5,11 @@ import { testDialects } from '../support/databases.js';
 
 interface StationFC {
   type: string;
-  features: { id: number; properties: Record<string, any>; geometry: { type: string; coordinates: [number, number] } }[];
+  features: {
+    id: number;
+    properties: Record<string, any>;
+    geometry: { type: string; coordinates: [number, number] };
+  }[];
 }
 
 describe.each(testDialects)('stations API on %s', (dialect) => {
@@ -20,12 +24,20 @@ describe.each(testDialects)('stations API on %s', (dialect) => {
   const get = (url: string, cookie?: string) => t.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
 
   it('lists every station as a GeoJSON point with id, name, level and regionCode', async () => {
-    const count = await t.database.db.selectFrom('stations').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+    const count = await t.database.db
+      .selectFrom('stations')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(all.type).toBe('FeatureCollection');
     expect(all.features).toHaveLength(Number(count.n));
     for (const f of all.features) {
       expect(f.geometry.type).toBe('Point');
-      expect(f.properties).toMatchObject({ id: expect.any(Number), name: expect.any(String), level: expect.any(String), regionCode: expect.stringMatching(/^\d{12}$/) });
+      expect(f.properties).toMatchObject({
+        id: expect.any(Number),
+        name: expect.any(String),
+        level: expect.any(String),
+        regionCode: expect.stringMatching(/^\d{12}$/),
+      });
     }
   });
 
@@ -49,16 +61,30 @@ describe.each(testDialects)('stations API on %s', (dialect) => {
   it('filters by bbox, the same as a brute-force check of coordinates', async () => {
     const lons = all.features.map((f) => f.geometry.coordinates[0]).sort((a, b) => a - b);
     const lats = all.features.map((f) => f.geometry.coordinates[1]).sort((a, b) => a - b);
-    const box = [lons[Math.floor(lons.length * 0.3)], lats[Math.floor(lats.length * 0.3)], lons[Math.floor(lons.length * 0.7)], lats[Math.floor(lats.length * 0.7)]];
+    const box = [
+      lons[Math.floor(lons.length * 0.3)],
+      lats[Math.floor(lats.length * 0.3)],
+      lons[Math.floor(lons.length * 0.7)],
+      lats[Math.floor(lats.length * 0.7)],
+    ];
     const res = (await get(`/api/stations?bbox=${box.join(',')}`)).json() as StationFC;
-    const expected = all.features.filter((f) => f.geometry.coordinates[0] >= box[0] && f.geometry.coordinates[0] <= box[2] && f.geometry.coordinates[1] >= box[1] && f.geometry.coordinates[1] <= box[3]);
+    const expected = all.features.filter(
+      (f) =>
+        f.geometry.coordinates[0] >= box[0] &&
+        f.geometry.coordinates[0] <= box[2] &&
+        f.geometry.coordinates[1] >= box[1] &&
+        f.geometry.coordinates[1] <= box[3],
+    );
     expect(res.features.map((f) => f.id).sort()).toEqual(expected.map((f) => f.id).sort());
     expect(expected.length).toBeGreaterThan(0);
   });
 
   it('searches names and addresses with q, treating % and _ literally', async () => {
     const res = (await get(`/api/stations?q=${encodeURIComponent('实践所')}`)).json() as StationFC;
-    expect(res.features.length).toBe(all.features.filter((f) => f.properties.name.includes('实践所') || f.properties.address.includes('实践所')).length);
+    expect(res.features.length).toBe(
+      all.features.filter((f) => f.properties.name.includes('实践所') || f.properties.address.includes('实践所'))
+        .length,
+    );
     expect(res.features.length).toBeGreaterThan(0);
     const wild = (await get('/api/stations?q=%25')).json() as StationFC;
     expect(wild.features).toHaveLength(0);
@@ -94,7 +120,12 @@ describe.each(testDialects)('stations API on %s', (dialect) => {
   });
 
   it('never serves contact phone numbers or names to the public, and does to staff', async () => {
-    const station = await t.database.db.selectFrom('stations').selectAll().where('level', '=', 'station').orderBy('id').executeTakeFirstOrThrow();
+    const station = await t.database.db
+      .selectFrom('stations')
+      .selectAll()
+      .where('level', '=', 'station')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
     expect(station.contact_phone).toMatch(/^1\d{10}$/);
     const publicList = (await get('/api/stations')).body;
     const publicOne = (await get(`/api/stations/${station.id}`)).body;
@@ -110,27 +141,66 @@ describe.each(testDialects)('stations API on %s', (dialect) => {
   });
 
   describe('writes', () => {
-    const someInstitute = () => all.features.find((f) => f.properties.level === 'institute' && f.properties.regionName.endsWith('镇'))!;
+    const someInstitute = () =>
+      all.features.find((f) => f.properties.level === 'institute' && f.properties.regionName.endsWith('镇'))!;
     const newStation = () => {
       const inst = someInstitute();
-      return { name: '测试新建实践点', level: 'point', lon: inst.geometry.coordinates[0] + 0.002, lat: inst.geometry.coordinates[1] + 0.001, services: ['health', 'law'], hours: 'Mo-Fr 09:00-17:00' };
+      return {
+        name: '测试新建实践点',
+        level: 'point',
+        lon: inst.geometry.coordinates[0] + 0.002,
+        lat: inst.geometry.coordinates[1] + 0.001,
+        services: ['health', 'law'],
+        hours: 'Mo-Fr 09:00-17:00',
+      };
     };
-    const countStations = async () => Number((await t.database.db.selectFrom('stations').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
+    const countStations = async () =>
+      Number(
+        (
+          await t.database.db
+            .selectFrom('stations')
+            .select((eb) => eb.fn.countAll<string | number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     it('refuses writes without login (401) and for organizers (403), changing nothing', async () => {
       const before = await countStations();
       const anon = await t.app.inject({ method: 'POST', url: '/api/stations', payload: newStation() });
       expect(anon.statusCode).toBe(401);
       const organizer = await loginCookie(t.app, 'organizer', t.accounts.organizer.password);
-      const forbidden = await t.app.inject({ method: 'POST', url: '/api/stations', payload: newStation(), headers: { cookie: organizer } });
+      const forbidden = await t.app.inject({
+        method: 'POST',
+        url: '/api/stations',
+        payload: newStation(),
+        headers: { cookie: organizer },
+      });
       expect(forbidden.statusCode).toBe(403);
       const id = all.features[0].id;
-      expect((await t.app.inject({ method: 'PATCH', url: `/api/stations/${id}`, payload: { name: 'x' } })).statusCode).toBe(401);
-      expect((await t.app.inject({ method: 'PATCH', url: `/api/stations/${id}`, payload: { name: 'x' }, headers: { cookie: organizer } })).statusCode).toBe(403);
+      expect(
+        (await t.app.inject({ method: 'PATCH', url: `/api/stations/${id}`, payload: { name: 'x' } })).statusCode,
+      ).toBe(401);
+      expect(
+        (
+          await t.app.inject({
+            method: 'PATCH',
+            url: `/api/stations/${id}`,
+            payload: { name: 'x' },
+            headers: { cookie: organizer },
+          })
+        ).statusCode,
+      ).toBe(403);
       expect((await t.app.inject({ method: 'DELETE', url: `/api/stations/${id}` })).statusCode).toBe(401);
-      expect((await t.app.inject({ method: 'DELETE', url: `/api/stations/${id}`, headers: { cookie: organizer } })).statusCode).toBe(403);
+      expect(
+        (await t.app.inject({ method: 'DELETE', url: `/api/stations/${id}`, headers: { cookie: organizer } }))
+          .statusCode,
+      ).toBe(403);
       expect(await countStations()).toBe(before);
-      const unchanged = await t.database.db.selectFrom('stations').select('name').where('id', '=', id).executeTakeFirstOrThrow();
+      const unchanged = await t.database.db
+        .selectFrom('stations')
+        .select('name')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       expect(unchanged.name).toBe(all.features[0].properties.name);
     });
 
@@ -141,10 +211,14 @@ describe.each(testDialects)('stations API on %s', (dialect) => {
       expect(created.statusCode).toBe(201);
       const station = created.json();
       const townships = (await get('/api/regions?level=township')).json();
-      const containing = townships.features.find((f: { geometry: AreaGeometry }) => pointInArea(body.lon, body.lat, f.geometry));
+      const containing = townships.features.find((f: { geometry: AreaGeometry }) =>
+        pointInArea(body.lon, body.lat, f.geometry),
+      );
       expect(station.properties.regionCode).toBe(containing.properties.code);
       // Move it to another township's institute: the region code must follow.
-      const other = all.features.find((f) => f.properties.level === 'institute' && f.properties.regionCode !== containing.properties.code)!;
+      const other = all.features.find(
+        (f) => f.properties.level === 'institute' && f.properties.regionCode !== containing.properties.code,
+      )!;
       const moved = await t.app.inject({
         method: 'PATCH',
         url: `/api/stations/${station.id}`,
@@ -179,7 +253,11 @@ describe.each(testDialects)('stations API on %s', (dialect) => {
     it('refuses to delete a station with activity history (409) and keeps it', async () => {
       const cookie = await loginCookie(t.app, 'planner', t.accounts.planner.password);
       const busy = await t.database.db.selectFrom('activities').select('station_id').limit(1).executeTakeFirstOrThrow();
-      const res = await t.app.inject({ method: 'DELETE', url: `/api/stations/${busy.station_id}`, headers: { cookie } });
+      const res = await t.app.inject({
+        method: 'DELETE',
+        url: `/api/stations/${busy.station_id}`,
+        headers: { cookie },
+      });
       expect(res.statusCode).toBe(409);
       expect((await get(`/api/stations/${busy.station_id}`)).statusCode).toBe(200);
     });

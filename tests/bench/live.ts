@@ -37,16 +37,30 @@ export async function sseBench(dialect: DialectCase) {
         method: 'POST',
         url: '/api/activities',
         headers: { cookie },
-        payload: { title: `基准活动${round}`, category: 'culture', stationId: station, startsAt: '2026-12-01T09:00:00+08:00', endsAt: '2026-12-01T11:00:00+08:00' },
+        payload: {
+          title: `基准活动${round}`,
+          category: 'culture',
+          stationId: station,
+          startsAt: '2026-12-01T09:00:00+08:00',
+          endsAt: '2026-12-01T11:00:00+08:00',
+        },
       });
       const id = res.json().id;
-      const got = await Promise.allSettled(clients.map((c) => c.waitFor((e) => e.event === 'activity' && JSON.parse(e.data).id === id, 5000)));
+      const got = await Promise.allSettled(
+        clients.map((c) => c.waitFor((e) => e.event === 'activity' && JSON.parse(e.data).id === id, 5000)),
+      );
       for (const g of got) {
         if (g.status === 'fulfilled') delays.push(g.value.receivedAt - t0);
         else missed++;
       }
     }
-    return { clients: CLIENTS, activities: ROUNDS, missed, ...quantiles(delays), note: 'from the POST being sent to each client having the event' };
+    return {
+      clients: CLIENTS,
+      activities: ROUNDS,
+      missed,
+      ...quantiles(delays),
+      note: 'from the POST being sent to each client having the event',
+    };
   } finally {
     for (const c of clients) c.close();
     await t.close();
@@ -59,13 +73,20 @@ export async function leadersBench(time: (fn: () => unknown, runs: number) => Pr
   try {
     const existing = await t.database.db.selectFrom('activities').selectAll().limit(500).execute();
     const target = 100_000;
-    let n = Number((await t.database.db.selectFrom('activities').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    let n = Number(
+      (
+        await t.database.db
+          .selectFrom('activities')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     const span = 84 * 86_400_000;
     const end = Date.now();
     while (n < target) {
       const batch = Array.from({ length: Math.min(500, target - n) }, (_, k) => {
         const { id: _id, ...row } = existing[(n + k) % existing.length];
-        const start = end - ((n + k) * 7919 % 1000) / 1000 * span;
+        const start = end - ((((n + k) * 7919) % 1000) / 1000) * span;
         return { ...row, starts_at: new Date(start).toISOString(), ends_at: new Date(start + 7_200_000).toISOString() };
       });
       await t.database.db.insertInto('activities').values(batch).execute();
@@ -76,7 +97,11 @@ export async function leadersBench(time: (fn: () => unknown, runs: number) => Pr
     const weekly = await t.app.inject('/api/heatmap?bucket=week');
     return {
       activities: n,
-      heatmapWeekly: { bytes: weekly.body.length, cells: weekly.json().points.length, ...(await time(() => t.app.inject('/api/heatmap?bucket=week'), 10) as object) },
+      heatmapWeekly: {
+        bytes: weekly.body.length,
+        cells: weekly.json().points.length,
+        ...((await time(() => t.app.inject('/api/heatmap?bucket=week'), 10)) as object),
+      },
       overview: await time(() => t.app.inject('/api/stats/overview'), 10),
     };
   } finally {

@@ -5,7 +5,11 @@
 import { Random } from '../../server/src/demo/random.js';
 import { startTestApp } from '../support/app.js';
 
-type Timer = (fn: () => unknown | Promise<unknown>, runs: number, warmup?: number) => Promise<{ medianMs: number; p95Ms: number; runs: number }>;
+type Timer = (
+  fn: () => unknown | Promise<unknown>,
+  runs: number,
+  warmup?: number,
+) => Promise<{ medianMs: number; p95Ms: number; runs: number }>;
 
 export async function nearbyBench(time: Timer) {
   const t = await startTestApp('sqlite');

@@ -24,7 +24,6 @@ import { leadersBench, sseBench } from './live.js';
 import { nearbyBench } from './nearby.js';
 import { routeBundles } from './bundle.js';
 
-
 /** A 100,000-edge city grid (224 x 224 streets, 100 m apart) for the design's service-area budget. */
 function syntheticGrid(): OsmData {
   const plane = new LocalPlane(116.6, 36.2);
@@ -125,22 +124,34 @@ async function coverageBench(grid: OsmData) {
   try {
     const { loadCoverageData, runCoverage } = await import('../../server/src/network/coverage-service.js');
     const data = await loadCoverageData(t.database.db);
-    const params = { minutes: 15, mode: 'walk' as const, levels: ['center', 'institute', 'station'] as ('center' | 'institute' | 'station')[] };
+    const params = {
+      minutes: 15,
+      mode: 'walk' as const,
+      levels: ['center', 'institute', 'station'] as ('center' | 'institute' | 'station')[],
+    };
     out.demoStationsCounted = data.stations.filter((s) => params.levels.includes(s.level as 'station')).length;
     out.demoFullCoverage = await time(() => runCoverage(t.app.network!, data, params), 10, 2);
     await t.app.inject('/api/coverage');
     const station = data.stations.find((s) => s.level === 'station')!;
     let k = 0;
     const move = (gaps: boolean) => async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/api/coverage/scenario', payload: { move: [{ id: station.id, lon: station.lon + 0.001 * (k++ % 10), lat: station.lat }], gaps } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/coverage/scenario',
+        payload: { move: [{ id: station.id, lon: station.lon + 0.001 * (k++ % 10), lat: station.lat }], gaps },
+      });
       if (res.statusCode !== 200) throw new Error(res.body);
     };
     out.demoWhatIfMove = await time(move(false), 10, 2);
     out.demoWhatIfMoveWithGaps = await time(move(true), 5, 1);
-    out.demoSuggestions5 = await time(async () => {
-      const res = await t.app.inject('/api/siting/suggestions?k=5');
-      if (res.statusCode !== 200) throw new Error(res.body);
-    }, 5, 1);
+    out.demoSuggestions5 = await time(
+      async () => {
+        const res = await t.app.inject('/api/siting/suggestions?k=5');
+        if (res.statusCode !== 200) throw new Error(res.body);
+      },
+      5,
+      1,
+    );
   } finally {
     await t.close();
   }
@@ -159,21 +170,43 @@ async function coverageBench(grid: OsmData) {
   };
   const stations = Array.from({ length: 500 }, pick);
   const population = Array.from({ length: 2000 }, () => ({ ...pick(), population: rng.int(300, 3000), region: 0 }));
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  let w = Infinity,
+    s = Infinity,
+    e = -Infinity,
+    n = -Infinity;
   for (let v = 0; v < g.nodeCount; v++) {
     w = Math.min(w, g.nodeLon[v]);
     e = Math.max(e, g.nodeLon[v]);
     s = Math.min(s, g.nodeLat[v]);
     n = Math.max(n, g.nodeLat[v]);
   }
-  const regions = [{ geometry: { type: 'Polygon' as const, coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] } }];
+  const regions = [
+    {
+      geometry: {
+        type: 'Polygon' as const,
+        coordinates: [
+          [
+            [w, s],
+            [e, s],
+            [e, n],
+            [w, n],
+            [w, s],
+          ],
+        ],
+      },
+    },
+  ];
   const { rasterizeRegions } = await import('../../server/src/geo/coverage.js');
   const areaGrid = rasterizeRegions(regions, 25);
   out.grid100k500Stations = {
     edges: g.edgeCount,
     stations: 500,
     populationPoints: 2000,
-    coverage: await time(() => computeCoverage(net, { stations, population, regions }, { budget: 900, areaGrid }), 5, 1),
+    coverage: await time(
+      () => computeCoverage(net, { stations, population, regions }, { budget: 900, areaGrid }),
+      5,
+      1,
+    ),
   };
   return out;
 }
@@ -186,20 +219,39 @@ async function main() {
   const demo = generateDemo({ seed: 1, now: Date.parse('2026-11-24T02:00:00Z') });
   result.demoGenerate = await time(() => generateDemo({ seed: 1, now: Date.parse('2026-11-24T02:00:00Z') }), 5, 1);
   const walk = buildStreetGraph(demo.osm, 'walk').graph;
-  result.demoNetwork = { osmNodes: demo.osm.nodes.size, osmWays: demo.osm.ways.length, walkNodes: walk.nodeCount, walkEdges: walk.edgeCount };
+  result.demoNetwork = {
+    osmNodes: demo.osm.nodes.size,
+    osmWays: demo.osm.ways.length,
+    walkNodes: walk.nodeCount,
+    walkEdges: walk.edgeCount,
+  };
   result.demoGraphBuild = await time(() => buildStreetGraph(demo.osm, 'walk'), 10);
 
   // Station list: the demo's ~200 stations, and 10,000 stations (the design's budget: < 50 ms).
   const t = await startTestApp('sqlite');
   try {
-    result.stationListDemo = { stations: demo.stations.length, ...(await time(() => t.app.inject('/api/stations'), 30)) };
-    const base = await t.database.db.selectFrom('stations').selectAll().where('level', '=', 'station').executeTakeFirstOrThrow();
+    result.stationListDemo = {
+      stations: demo.stations.length,
+      ...(await time(() => t.app.inject('/api/stations'), 30)),
+    };
+    const base = await t.database.db
+      .selectFrom('stations')
+      .selectAll()
+      .where('level', '=', 'station')
+      .executeTakeFirstOrThrow();
     const { id: _id, ...row } = base;
     const extra = 10_000 - demo.stations.length;
     for (let i = 0; i < extra; i += 1000) {
       await t.database.db
         .insertInto('stations')
-        .values(Array.from({ length: Math.min(1000, extra - i) }, (_, k) => ({ ...row, name: `基准测试站${i + k}`, lon: row.lon + ((i + k) % 100) * 1e-4, lat: row.lat + Math.floor((i + k) / 100) * 1e-4 })))
+        .values(
+          Array.from({ length: Math.min(1000, extra - i) }, (_, k) => ({
+            ...row,
+            name: `基准测试站${i + k}`,
+            lon: row.lon + ((i + k) % 100) * 1e-4,
+            lat: row.lat + Math.floor((i + k) / 100) * 1e-4,
+          })),
+        )
         .execute();
     }
     const list = await t.app.inject('/api/stations');
@@ -231,7 +283,9 @@ async function main() {
   result.clientBundles = routeBundles(path.resolve('dist/client'));
   result.live = {
     sseSqlite: await sseBench('sqlite'),
-    ...(process.env.TEST_DATABASE_URL ? { ssePostgres: await sseBench('postgres') } : { ssePostgres: 'skipped: set TEST_DATABASE_URL' }),
+    ...(process.env.TEST_DATABASE_URL
+      ? { ssePostgres: await sseBench('postgres') }
+      : { ssePostgres: 'skipped: set TEST_DATABASE_URL' }),
     leaders: await leadersBench(time),
   };
   console.log(JSON.stringify(result, null, 2));

@@ -51,24 +51,30 @@ describe('demo district generator', () => {
     expect(json(generateDemo({ seed: 6, now: NOW }))).not.toBe(json(a));
   });
 
-  it.each(SEEDS)('seed %i: 8-12 townships, 3-4 of them urban subdistricts, with 12-digit codes under the district', (seed) => {
-    const d = demo(seed);
-    const townships = townshipsOf(d);
-    expect(townships.length).toBeGreaterThanOrEqual(8);
-    expect(townships.length).toBeLessThanOrEqual(12);
-    const subdistricts = townships.filter((t) => t.kind === 'subdistrict');
-    expect(subdistricts.length).toBeGreaterThanOrEqual(3);
-    expect(subdistricts.length).toBeLessThanOrEqual(4);
-    expect(subdistricts.every((t) => t.name.endsWith('街道'))).toBe(true);
-    expect(townships.filter((t) => t.kind === 'town').every((t) => t.name.endsWith('镇'))).toBe(true);
-    const codes = d.regions.map((r) => r.code);
-    expect(new Set(codes).size).toBe(codes.length);
-    for (const r of d.regions) {
-      expect(r.code).toMatch(/^\d{12}$/);
-      if (r.parent_code) expect(r.code.startsWith(r.parent_code.replace(/0+$/, '').slice(0, r.level === 'village' ? 9 : 6))).toBe(true);
-    }
-    expect(new Set(townships.map((t) => t.name)).size).toBe(townships.length);
-  });
+  it.each(SEEDS)(
+    'seed %i: 8-12 townships, 3-4 of them urban subdistricts, with 12-digit codes under the district',
+    (seed) => {
+      const d = demo(seed);
+      const townships = townshipsOf(d);
+      expect(townships.length).toBeGreaterThanOrEqual(8);
+      expect(townships.length).toBeLessThanOrEqual(12);
+      const subdistricts = townships.filter((t) => t.kind === 'subdistrict');
+      expect(subdistricts.length).toBeGreaterThanOrEqual(3);
+      expect(subdistricts.length).toBeLessThanOrEqual(4);
+      expect(subdistricts.every((t) => t.name.endsWith('街道'))).toBe(true);
+      expect(townships.filter((t) => t.kind === 'town').every((t) => t.name.endsWith('镇'))).toBe(true);
+      const codes = d.regions.map((r) => r.code);
+      expect(new Set(codes).size).toBe(codes.length);
+      for (const r of d.regions) {
+        expect(r.code).toMatch(/^\d{12}$/);
+        if (r.parent_code)
+          expect(r.code.startsWith(r.parent_code.replace(/0+$/, '').slice(0, r.level === 'village' ? 9 : 6))).toBe(
+            true,
+          );
+      }
+      expect(new Set(townships.map((t) => t.name)).size).toBe(townships.length);
+    },
+  );
 
   it.each(SEEDS)('seed %i: townships tile the district (each point of the district in exactly one)', (seed) => {
     const d = demo(seed);
@@ -94,38 +100,47 @@ describe('demo district generator', () => {
     expect(total).toBeGreaterThanOrEqual(250_000);
     expect(total).toBeLessThanOrEqual(400_000);
     for (const p of d.populationPoints) {
-      if (p.kind === 'community') expect(p.population).toBeGreaterThanOrEqual(3000), expect(p.population).toBeLessThanOrEqual(12000);
-      else expect(p.population).toBeGreaterThanOrEqual(300), expect(p.population).toBeLessThanOrEqual(2500);
+      if (p.kind === 'community')
+        (expect(p.population).toBeGreaterThanOrEqual(3000), expect(p.population).toBeLessThanOrEqual(12000));
+      else (expect(p.population).toBeGreaterThanOrEqual(300), expect(p.population).toBeLessThanOrEqual(2500));
     }
     // Each township's population is the sum of its places.
     for (const t of townshipsOf(d)) {
-      expect(t.population).toBe(d.populationPoints.filter((p) => p.township_code === t.code).reduce((s, p) => s + p.population, 0));
+      expect(t.population).toBe(
+        d.populationPoints.filter((p) => p.township_code === t.code).reduce((s, p) => s + p.population, 0),
+      );
     }
   });
 
-  it.each(SEEDS)('seed %i: one centre, one institute per township, stations at 80-90 percent of places, about 50 points', (seed) => {
-    const d = demo(seed);
-    const count = (level: string) => d.stations.filter((s) => s.level === level).length;
-    expect(count('center')).toBe(1);
-    expect(count('institute')).toBe(townshipsOf(d).length);
-    expect(new Set(d.stations.filter((s) => s.level === 'institute').map((s) => s.region_code)).size).toBe(townshipsOf(d).length);
-    const served = new Set(d.stations.filter((s) => s.level === 'station').map((s) => s.village_code));
-    const share = served.size / d.populationPoints.length;
-    expect(share).toBeGreaterThanOrEqual(0.78);
-    expect(share).toBeLessThanOrEqual(0.93);
-    expect(count('point')).toBeGreaterThanOrEqual(40);
-    expect(count('point')).toBeLessThanOrEqual(60);
-    for (const s of d.stations) {
-      expect(JSON.parse(s.services as string).length).toBeGreaterThan(0);
-      expect(s.hours).not.toBe('');
-    }
-    // Teams: 1-3 per station.
-    const teamsPer = new Map<number, number>();
-    for (const t of d.teams) teamsPer.set(t.station, (teamsPer.get(t.station) ?? 0) + 1);
-    d.stations.forEach((s, i) => {
-      if (s.level === 'station') expect(teamsPer.get(i) ?? 0).toBeGreaterThanOrEqual(1), expect(teamsPer.get(i) ?? 0).toBeLessThanOrEqual(3);
-    });
-  });
+  it.each(SEEDS)(
+    'seed %i: one centre, one institute per township, stations at 80-90 percent of places, about 50 points',
+    (seed) => {
+      const d = demo(seed);
+      const count = (level: string) => d.stations.filter((s) => s.level === level).length;
+      expect(count('center')).toBe(1);
+      expect(count('institute')).toBe(townshipsOf(d).length);
+      expect(new Set(d.stations.filter((s) => s.level === 'institute').map((s) => s.region_code)).size).toBe(
+        townshipsOf(d).length,
+      );
+      const served = new Set(d.stations.filter((s) => s.level === 'station').map((s) => s.village_code));
+      const share = served.size / d.populationPoints.length;
+      expect(share).toBeGreaterThanOrEqual(0.78);
+      expect(share).toBeLessThanOrEqual(0.93);
+      expect(count('point')).toBeGreaterThanOrEqual(40);
+      expect(count('point')).toBeLessThanOrEqual(60);
+      for (const s of d.stations) {
+        expect(JSON.parse(s.services as string).length).toBeGreaterThan(0);
+        expect(s.hours).not.toBe('');
+      }
+      // Teams: 1-3 per station.
+      const teamsPer = new Map<number, number>();
+      for (const t of d.teams) teamsPer.set(t.station, (teamsPer.get(t.station) ?? 0) + 1);
+      d.stations.forEach((s, i) => {
+        if (s.level === 'station')
+          (expect(teamsPer.get(i) ?? 0).toBeGreaterThanOrEqual(1), expect(teamsPer.get(i) ?? 0).toBeLessThanOrEqual(3));
+      });
+    },
+  );
 
   it.each(SEEDS)('seed %i: every station lies inside its township (point in polygon)', (seed) => {
     const d = demo(seed);
@@ -141,7 +156,9 @@ describe('demo district generator', () => {
     const oldest = Math.min(...past.map((a) => Date.parse(a.starts_at)));
     expect((NOW - oldest) / 86_400_000).toBeGreaterThan(89);
     expect((NOW - oldest) / 86_400_000).toBeLessThan(92);
-    const live = d.activities.filter((a) => Date.parse(a.starts_at) <= NOW && Date.parse(a.ends_at) > NOW && !a.cancelled);
+    const live = d.activities.filter(
+      (a) => Date.parse(a.starts_at) <= NOW && Date.parse(a.ends_at) > NOW && !a.cancelled,
+    );
     expect(live.length).toBeGreaterThanOrEqual(3);
     expect(live.length).toBeLessThanOrEqual(40);
     // Weekly rhythm: Saturdays (China time) busier than Mondays.
@@ -159,26 +176,32 @@ describe('demo district generator', () => {
     for (const a of d.activities) if (Date.parse(a.ends_at) > NOW) expect(a.participants).toBeNull();
   });
 
-  it.each(SEEDS)('seed %i: the walking network is one piece; the motorway is out of it but joined to roads by ramps', (seed) => {
-    const d = demo(seed);
-    const walk = buildStreetGraph(d.osm, 'walk').graph;
-    expect(connectedComponents(walk).sizes).toHaveLength(1);
-    expect(walk.highwayClasses).not.toContain('motorway');
-    const drive = buildStreetGraph(d.osm, 'drive').graph;
-    expect(drive.highwayClasses).toContain('motorway');
-    expect(connectedComponents(drive).sizes).toHaveLength(1);
-    // Blocks of ~100-150 m in town: the median urban residential edge is in that range.
-    const lengths: number[] = [];
-    for (let e = 0; e < walk.edgeCount; e++) if (walk.highwayClasses[walk.edgeClass[e]] === 'residential' && walk.edgeLength[e] > 20) lengths.push(walk.edgeLength[e]);
-    expect(walk.edgeCount).toBeGreaterThan(3000);
-  });
+  it.each(SEEDS)(
+    'seed %i: the walking network is one piece; the motorway is out of it but joined to roads by ramps',
+    (seed) => {
+      const d = demo(seed);
+      const walk = buildStreetGraph(d.osm, 'walk').graph;
+      expect(connectedComponents(walk).sizes).toHaveLength(1);
+      expect(walk.highwayClasses).not.toContain('motorway');
+      const drive = buildStreetGraph(d.osm, 'drive').graph;
+      expect(drive.highwayClasses).toContain('motorway');
+      expect(connectedComponents(drive).sizes).toHaveLength(1);
+      // Blocks of ~100-150 m in town: the median urban residential edge is in that range.
+      const lengths: number[] = [];
+      for (let e = 0; e < walk.edgeCount; e++)
+        if (walk.highwayClasses[walk.edgeClass[e]] === 'residential' && walk.edgeLength[e] > 20)
+          lengths.push(walk.edgeLength[e]);
+      expect(walk.edgeCount).toBeGreaterThan(3000);
+    },
+  );
 
   it.each(SEEDS)('seed %i: no walkable way crosses the river except on a bridge; four bridges in town', (seed) => {
     const d = demo(seed);
     const river = d.osm.ways.find((w) => w.tags.waterway === 'river')!;
     const r = river.refs.map((id) => d.osm.nodes.get(id)!);
     const cross = (a: number[], b: number[], c: number[], e: number[]) => {
-      const o = (p: number[], q: number[], s: number[]) => Math.sign((q[0] - p[0]) * (s[1] - p[1]) - (q[1] - p[1]) * (s[0] - p[0]));
+      const o = (p: number[], q: number[], s: number[]) =>
+        Math.sign((q[0] - p[0]) * (s[1] - p[1]) - (q[1] - p[1]) * (s[0] - p[0]));
       return o(a, b, c) !== o(a, b, e) && o(c, e, a) !== o(c, e, b);
     };
     const center = d.regions.find((x) => x.level === 'district')!;
@@ -190,7 +213,8 @@ describe('demo district generator', () => {
       for (let i = 0; i + 1 < pts.length && !crosses; i++)
         for (let k = 0; k + 1 < r.length; k++) if (cross(pts[i], pts[i + 1], r[k], r[k + 1])) crosses = true;
       if (crosses) expect(w.tags.bridge, `${w.tags.name ?? w.id} crosses the river`).toBe('yes');
-      if (w.tags.bridge === 'yes' && distanceM(pts[0][0], pts[0][1], center.label_lon, center.label_lat) < 3500) townBridges++;
+      if (w.tags.bridge === 'yes' && distanceM(pts[0][0], pts[0][1], center.label_lon, center.label_lat) < 3500)
+        townBridges++;
     }
     expect(townBridges).toBeGreaterThanOrEqual(3);
     expect(townBridges).toBeLessThanOrEqual(4);
@@ -208,7 +232,8 @@ describe('demo district generator', () => {
       const lat = walk.nodeLat[v];
       if (distanceM(lon, lat, center.label_lon, center.label_lat) > 2500) continue;
       const k = river.findIndex((p, i) => i + 1 < river.length && p[0] <= lon && river[i + 1][0] > lon);
-      const riverLat = river[k][1] + ((lon - river[k][0]) / (river[k + 1][0] - river[k][0])) * (river[k + 1][1] - river[k][1]);
+      const riverLat =
+        river[k][1] + ((lon - river[k][0]) / (river[k + 1][0] - river[k][0])) * (river[k + 1][1] - river[k][1]);
       const gap = distanceM(lon, lat, lon, riverLat);
       if (gap < 150) nearRiver.push({ v, side: Math.sign(lat - riverLat) });
     }

@@ -58,11 +58,18 @@ describe('isOpenAt', () => {
     expect(isOpenAt('Su 00:00-24:00', Date.parse('2026-11-22T23:00:00Z'))).toBe(false);
   });
 
-  it.each(['', '   ', '周一至周五 9:00-17:00', 'Mo-Fr', 'Mo-Fr 25:00-26:00', 'Mo-Xx 08:00-12:00', 'sunrise-sunset', 'Mo-Fr 08:00-08:00', 'by appointment'])(
-    'gives null for %j, which it cannot read',
-    (hours) => {
-      expect(isOpenAt(hours, china('2026-11-24T10:00'))).toBeNull();
-      expect(parseOpeningHours(hours)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    '   ',
+    '周一至周五 9:00-17:00',
+    'Mo-Fr',
+    'Mo-Fr 25:00-26:00',
+    'Mo-Xx 08:00-12:00',
+    'sunrise-sunset',
+    'Mo-Fr 08:00-08:00',
+    'by appointment',
+  ])('gives null for %j, which it cannot read', (hours) => {
+    expect(isOpenAt(hours, china('2026-11-24T10:00'))).toBeNull();
+    expect(parseOpeningHours(hours)).toBeNull();
+  });
 });

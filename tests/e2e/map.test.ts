@@ -38,7 +38,8 @@ describe.skipIf(!executablePath)('public map in Chromium', () => {
   const outside: string[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(here, '../../dist/client/index.html'))) throw new Error('dist/client is missing: run `npm run build` first (npm test does)');
+    if (!fs.existsSync(path.join(here, '../../dist/client/index.html')))
+      throw new Error('dist/client is missing: run `npm run build` first (npm test does)');
     fs.mkdirSync(SHOTS, { recursive: true });
     t = await startTestApp('sqlite');
     origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -66,16 +67,23 @@ describe.skipIf(!executablePath)('public map in Chromium', () => {
     const rendered = await page.evaluate(() => {
       const m = window.__practiceMap!;
       const features = m.queryRenderedFeatures({ layers: ['stations-major', 'stations-minor', 'stations-cluster'] });
-      return { levels: features.map((f: any) => f.properties.level ?? 'cluster'), streets: m.queryRenderedFeatures({ layers: ['street-secondary', 'street-primary'] }).length };
+      return {
+        levels: features.map((f: any) => f.properties.level ?? 'cluster'),
+        streets: m.queryRenderedFeatures({ layers: ['street-secondary', 'street-primary'] }).length,
+      };
     });
     expect(rendered.levels).toContain('center');
-    expect(rendered.levels.filter((l: string) => l === 'institute').length).toBe(stations.features.filter((f: { properties: { level: string } }) => f.properties.level === 'institute').length);
+    expect(rendered.levels.filter((l: string) => l === 'institute').length).toBe(
+      stations.features.filter((f: { properties: { level: string } }) => f.properties.level === 'institute').length,
+    );
     expect(rendered.levels).toContain('cluster');
     expect(rendered.streets).toBeGreaterThan(0);
     expect(await page.getByTestId('demo-badge').textContent()).toBe('演示数据');
     const legend = await page.getByTestId('legend').textContent();
     expect(legend).toContain('实践站');
-    expect(legend).toContain(`${stations.features.filter((f: { properties: { level: string } }) => f.properties.level === 'station').length} 个`);
+    expect(legend).toContain(
+      `${stations.features.filter((f: { properties: { level: string } }) => f.properties.level === 'station').length} 个`,
+    );
     await page.screenshot({ path: path.join(SHOTS, 'map-overview.png') });
     await page.close();
   });
@@ -83,7 +91,10 @@ describe.skipIf(!executablePath)('public map in Chromium', () => {
   it('opens a station from the map and shows its details, without contacts for the public', async () => {
     const page = await open('/');
     const center = (await t.app.inject('/api/stations?level=center')).json().features[0];
-    const point = await page.evaluate((c) => window.__practiceMap!.project(c as [number, number]), center.geometry.coordinates);
+    const point = await page.evaluate(
+      (c) => window.__practiceMap!.project(c as [number, number]),
+      center.geometry.coordinates,
+    );
     const box = (await page.getByTestId('map').boundingBox())!;
     await page.mouse.click(box.x + point.x, box.y + point.y);
     await page.getByTestId('station-name').waitFor();
@@ -123,7 +134,11 @@ describe.skipIf(!executablePath)('public map in Chromium', () => {
     await page.reload();
     await mapSettled(page);
     await page.getByTestId('station-name').waitFor();
-    const contact = await t.database.db.selectFrom('stations').select('contact_phone').where('id', '=', station.id).executeTakeFirstOrThrow();
+    const contact = await t.database.db
+      .selectFrom('stations')
+      .select('contact_phone')
+      .where('id', '=', station.id)
+      .executeTakeFirstOrThrow();
     expect(await page.getByTestId('station-panel').textContent()).toContain(contact.contact_phone);
     await page.close();
   });
@@ -164,9 +179,13 @@ describe.skipIf(!executablePath)('service areas in Chromium', () => {
     await page.goto(origin);
     await mapSettled(page);
     await page.getByTestId('station-areas-toggle').check();
-    await page.waitForFunction(() => window.__practiceMap!.querySourceFeatures('station-areas').length > 50, null, { timeout: 30_000 });
+    await page.waitForFunction(() => window.__practiceMap!.querySourceFeatures('station-areas').length > 50, null, {
+      timeout: 30_000,
+    });
     await mapSettled(page);
-    expect(await page.evaluate(() => window.__practiceMap!.queryRenderedFeatures({ layers: ['station-areas-fill'] }).length)).toBeGreaterThan(10);
+    expect(
+      await page.evaluate(() => window.__practiceMap!.queryRenderedFeatures({ layers: ['station-areas-fill'] }).length),
+    ).toBeGreaterThan(10);
     await page.screenshot({ path: path.join(SHOTS, 'station-areas.png') });
     await page.getByTestId('station-areas-toggle').uncheck();
 
@@ -176,7 +195,10 @@ describe.skipIf(!executablePath)('service areas in Chromium', () => {
     await page.getByTestId('probe-toggle').click();
     const box = (await page.getByTestId('map').boundingBox())!;
     // Click a little east of the centre, away from the station symbols.
-    const start = await page.evaluate((c) => window.__practiceMap!.project([c[0] + 0.004, c[1] + 0.002]), center.geometry.coordinates);
+    const start = await page.evaluate(
+      (c) => window.__practiceMap!.project([c[0] + 0.004, c[1] + 0.002]),
+      center.geometry.coordinates,
+    );
     await page.mouse.click(box.x + start.x, box.y + start.y);
     const bands = page.getByTestId('probe-bands');
     await bands.waitFor();
@@ -185,7 +207,9 @@ describe.skipIf(!executablePath)('service areas in Chromium', () => {
     expect(first).toContain('10 分钟');
     expect(first).toContain('5 分钟');
     await mapSettled(page);
-    expect(await page.evaluate(() => window.__practiceMap!.queryRenderedFeatures({ layers: ['probe-areas-fill'] }).length)).toBeGreaterThan(0);
+    expect(
+      await page.evaluate(() => window.__practiceMap!.queryRenderedFeatures({ layers: ['probe-areas-fill'] }).length),
+    ).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(SHOTS, 'probe-walk.png') });
 
     // Drag the pin 600 px west: the bands follow.
@@ -193,17 +217,30 @@ describe.skipIf(!executablePath)('service areas in Chromium', () => {
     const pinBox = (await pin.boundingBox())!;
     await page.mouse.move(pinBox.x + pinBox.width / 2, pinBox.y + pinBox.height - 4);
     await page.mouse.down();
-    for (let k = 1; k <= 10; k++) await page.mouse.move(pinBox.x + pinBox.width / 2 - 60 * k, pinBox.y + pinBox.height - 4, { steps: 2 });
+    for (let k = 1; k <= 10; k++)
+      await page.mouse.move(pinBox.x + pinBox.width / 2 - 60 * k, pinBox.y + pinBox.height - 4, { steps: 2 });
     await page.mouse.up();
-    await page.waitForFunction((before) => document.querySelector('[data-testid=probe-bands]')?.textContent !== before, first, { timeout: 15_000 });
+    await page.waitForFunction(
+      (before) => document.querySelector('[data-testid=probe-bands]')?.textContent !== before,
+      first,
+      { timeout: 15_000 },
+    );
 
     // Longer budget and a faster mode: a bigger area.
-    const area15 = Number((await bands.locator('tr').first().locator('td').first().textContent())!.replace(/[^0-9.]/g, ''));
+    const area15 = Number(
+      (await bands.locator('tr').first().locator('td').first().textContent())!.replace(/[^0-9.]/g, ''),
+    );
     await page.getByTestId('minutes-slider').fill('30');
     await page.getByRole('radio', { name: '骑行' }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=probe-bands]')?.textContent?.includes('30 分钟'), null, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=probe-bands]')?.textContent?.includes('30 分钟'),
+      null,
+      { timeout: 15_000 },
+    );
     await page.waitForTimeout(500);
-    const area30 = Number((await bands.locator('tr').first().locator('td').first().textContent())!.replace(/[^0-9.]/g, ''));
+    const area30 = Number(
+      (await bands.locator('tr').first().locator('td').first().textContent())!.replace(/[^0-9.]/g, ''),
+    );
     expect(area30).toBeGreaterThan(area15 * 4);
     await page.close();
   });

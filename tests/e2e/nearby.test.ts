@@ -16,8 +16,13 @@ declare const window: { __practiceMap?: any };
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.join(here, 'screenshots');
 const executablePath = chromiumOrSkip();
-const PHONE = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' };
-
+const PHONE = {
+  viewport: { width: 375, height: 667 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'zh-CN',
+};
 
 describe.skipIf(!executablePath)('public nearby view on a phone', () => {
   let t: TestApp;
@@ -65,12 +70,15 @@ describe.skipIf(!executablePath)('public nearby view on a phone', () => {
 
   it('filters by service and by "open now"', async () => {
     await page.getByTestId('service-filter').selectOption('health');
-    await page.waitForFunction(() => !(globalThis as any).document.querySelector('[data-testid=nearby-panel]')?.textContent.includes('查询中'));
+    await page.waitForFunction(
+      () => !(globalThis as any).document.querySelector('[data-testid=nearby-panel]')?.textContent.includes('查询中'),
+    );
     await page.waitForTimeout(300);
     const names = await page.getByTestId('nearby-list').locator('.name').allTextContents();
     expect(names.length).toBeGreaterThan(0);
     const all = (await t.app.inject('/api/stations')).json().features;
-    for (const name of names) expect(all.find((f: any) => f.properties.name === name).properties.services).toContain('health');
+    for (const name of names)
+      expect(all.find((f: any) => f.properties.name === name).properties.services).toContain('health');
     await page.getByTestId('open-now').check();
     await page.waitForTimeout(600);
     const open = await page.getByTestId('nearby-list').locator('li').count();
@@ -90,7 +98,11 @@ describe.skipIf(!executablePath)('public nearby view on a phone', () => {
     await page.getByTestId('station-name').waitFor();
     expect(await page.getByTestId('station-name').textContent()).toBe(name);
     // Its own 15-minute area is drawn as soon as the page opens.
-    await page.waitForFunction(() => (window.__practiceMap.getSource('probe-areas')?.serialize().data.features?.length ?? 0) > 0, null, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => (window.__practiceMap.getSource('probe-areas')?.serialize().data.features?.length ?? 0) > 0,
+      null,
+      { timeout: 10_000 },
+    );
     expect(await page.getByTestId('directions').textContent()).toMatch(/步行约 \d+ 分钟/);
     await page.getByTestId('station-activities').waitFor();
     await mapSettled(page);
@@ -114,7 +126,9 @@ describe.skipIf(!executablePath)('public nearby view on a phone', () => {
     const p = await refused.newPage();
     await p.goto(origin);
     await p.getByTestId('locate').click();
-    await expect.poll(async () => p.getByTestId('nearby-problem').textContent(), { timeout: 15_000 }).toContain('定位权限被拒绝');
+    await expect
+      .poll(async () => p.getByTestId('nearby-problem').textContent(), { timeout: 15_000 })
+      .toContain('定位权限被拒绝');
     await refused.close();
   });
 });

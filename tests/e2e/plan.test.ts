@@ -16,7 +16,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.join(here, 'screenshots');
 const executablePath = chromiumOrSkip();
 
-
 describe.skipIf(!executablePath)('planner view in Chromium', () => {
   let t: TestApp;
   let browser: Browser;
@@ -46,11 +45,15 @@ describe.skipIf(!executablePath)('planner view in Chromium', () => {
     const shown = await page.getByTestId('population-coverage').textContent();
     expect(shown).toBe(`${((base.totals.coveredPopulation / base.totals.population) * 100).toFixed(1)}%`);
     expect(await page.getByTestId('township-table').locator('tbody tr').count()).toBe(base.regions.length);
-    await page.waitForFunction(() => window.__practiceMap!.querySourceFeatures('coverage-gaps').length > 0, null, { timeout: 30_000 });
+    await page.waitForFunction(() => window.__practiceMap!.querySourceFeatures('coverage-gaps').length > 0, null, {
+      timeout: 30_000,
+    });
     await page.screenshot({ path: path.join(SHOTS, 'plan-overview.png') });
 
     // A village station: moving it 3 km away leaves its village uncovered.
-    const station = (await t.app.inject('/api/stations?level=station')).json().features.find((f: any) => f.properties.villageName?.endsWith('村'));
+    const station = (await t.app.inject('/api/stations?level=station'))
+      .json()
+      .features.find((f: any) => f.properties.villageName?.endsWith('村'));
     await page.evaluate((c) => window.__practiceMap!.jumpTo({ center: c, zoom: 13 }), station.geometry.coordinates);
     await mapSettled(page);
     const box = (await page.getByTestId('map').boundingBox())!;
@@ -61,24 +64,43 @@ describe.skipIf(!executablePath)('planner view in Chromium', () => {
     const pin = (await page.locator('.drag-pin').boundingBox())!;
     await page.mouse.move(pin.x + pin.width / 2, pin.y + pin.height - 3);
     await page.mouse.down();
-    for (let k = 1; k <= 10; k++) await page.mouse.move(pin.x + pin.width / 2 + 20 * k, pin.y + pin.height - 3 - 10 * k, { steps: 2 });
+    for (let k = 1; k <= 10; k++)
+      await page.mouse.move(pin.x + pin.width / 2 + 20 * k, pin.y + pin.height - 3 - 10 * k, { steps: 2 });
     await page.mouse.up();
-    await page.waitForFunction(() => /人/.test(document.querySelector('[data-testid=scenario-delta]')?.textContent ?? '') && !/计算中/.test(document.querySelector('[data-testid=scenario-delta]')?.textContent ?? ''), null, { timeout: 20_000 });
+    await page.waitForFunction(
+      () =>
+        /人/.test(document.querySelector('[data-testid=scenario-delta]')?.textContent ?? '') &&
+        !/计算中/.test(document.querySelector('[data-testid=scenario-delta]')?.textContent ?? ''),
+      null,
+      { timeout: 20_000 },
+    );
     const delta = await page.getByTestId('scenario-delta').textContent();
     expect(delta).toMatch(/较现状 [+-]?[\d,]+ 人/);
     const shownAfter = await page.getByTestId('population-coverage').textContent();
     expect(shownAfter).not.toBe(shown);
     // Nothing is saved yet.
-    const before = await t.database.db.selectFrom('stations').select(['lon', 'lat']).where('id', '=', station.id).executeTakeFirstOrThrow();
+    const before = await t.database.db
+      .selectFrom('stations')
+      .select(['lon', 'lat'])
+      .where('id', '=', station.id)
+      .executeTakeFirstOrThrow();
     expect([before.lon, before.lat]).toEqual(station.geometry.coordinates);
     await mapSettled(page);
     await page.screenshot({ path: path.join(SHOTS, 'plan-what-if.png') });
 
     await page.getByTestId('scenario-save').click();
-    await page.waitForFunction(() => !document.querySelector('[data-testid=scenario-delta]'), null, { timeout: 20_000 });
-    const after = await t.database.db.selectFrom('stations').select(['lon', 'lat']).where('id', '=', station.id).executeTakeFirstOrThrow();
+    await page.waitForFunction(() => !document.querySelector('[data-testid=scenario-delta]'), null, {
+      timeout: 20_000,
+    });
+    const after = await t.database.db
+      .selectFrom('stations')
+      .select(['lon', 'lat'])
+      .where('id', '=', station.id)
+      .executeTakeFirstOrThrow();
     expect(after.lon).toBeGreaterThan(station.geometry.coordinates[0] + 0.01);
-    expect((await t.app.inject('/api/coverage')).json().totals.coveredPopulation).not.toBe(base.totals.coveredPopulation);
+    expect((await t.app.inject('/api/coverage')).json().totals.coveredPopulation).not.toBe(
+      base.totals.coveredPopulation,
+    );
     await page.close();
   });
 });

@@ -17,7 +17,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.join(here, 'screenshots');
 const executablePath = chromiumOrSkip();
 
-
 describe.skipIf(!executablePath)('big screen in Chromium', () => {
   let t: TestApp;
   let browser: Browser;
@@ -33,7 +32,8 @@ describe.skipIf(!executablePath)('big screen in Chromium', () => {
     browser = await chromium.launch({ executablePath: executablePath!, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     page.on('request', (r) => {
-      if (!r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) external.push(r.url());
+      if (!r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('blob:'))
+        external.push(r.url());
     });
   });
   afterAll(async () => {
@@ -48,14 +48,20 @@ describe.skipIf(!executablePath)('big screen in Chromium', () => {
     await page.waitForSelector('.live-marker');
     await page.waitForTimeout(1200);
     const overview = (await t.app.inject('/api/stats/overview')).json();
-    expect((await page.getByTestId('month-activities').textContent())!.replace(/,/g, '')).toBe(String(overview.thisMonth.activities));
+    expect((await page.getByTestId('month-activities').textContent())!.replace(/,/g, '')).toBe(
+      String(overview.thisMonth.activities),
+    );
     expect(await page.locator('.live-marker').count()).toBe(overview.live);
     expect(await page.getByTestId('ranking').locator('li').count()).toBe(overview.townships.length);
     // Two echarts canvases with a real size.
-    const canvases = await page.evaluate(() => Array.from(document.querySelectorAll('.screen-chart canvas')).map((c) => [c.width, c.height]));
+    const canvases = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.screen-chart canvas')).map((c) => [c.width, c.height]),
+    );
     expect(canvases.length).toBe(2);
     for (const [w, h] of canvases) expect(w * h).toBeGreaterThan(100 * 100);
-    const heatRendered = await page.evaluate(() => window.__practiceMap.getSource('heat').serialize().data.features.length);
+    const heatRendered = await page.evaluate(
+      () => window.__practiceMap.getSource('heat').serialize().data.features.length,
+    );
     expect(heatRendered).toBeGreaterThan(0);
     expect(await page.getByTestId('screen-coverage').textContent()).toContain('%');
     await page.screenshot({ path: path.join(SHOTS, 'screen-1920.png') });
@@ -83,9 +89,16 @@ describe.skipIf(!executablePath)('big screen in Chromium', () => {
     expect(res.statusCode).toBe(201);
     await page.getByTestId('ticker').getByText('大屏联调：理论微宣讲').waitFor({ timeout: 2000 });
     expect(Date.now() - posted).toBeLessThan(2000);
-    await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('.live-marker').length === n + 1, markersBefore, { timeout: 2000 });
+    await page.waitForFunction(
+      (n) => (globalThis as any).document.querySelectorAll('.live-marker').length === n + 1,
+      markersBefore,
+      { timeout: 2000 },
+    );
     await page.waitForTimeout(700);
-    await page.screenshot({ path: path.join(SHOTS, 'screen-ticker.png'), clip: { x: 1420, y: 500, width: 500, height: 580 } });
+    await page.screenshot({
+      path: path.join(SHOTS, 'screen-ticker.png'),
+      clip: { x: 1420, y: 500, width: 500, height: 580 },
+    });
   });
 
   it('plays the weeks: the slider filters the heat to one week and names it', async () => {

@@ -6,7 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { computeCoverage, gapPolygons, COVERED, UNREACHABLE, type CoverageInput } from '../../server/src/geo/coverage.js';
+import {
+  computeCoverage,
+  gapPolygons,
+  COVERED,
+  UNREACHABLE,
+  type CoverageInput,
+} from '../../server/src/geo/coverage.js';
 import { serviceArea, sourcesFromSnap, type ModeNetwork } from '../../server/src/geo/service-area.js';
 import { snapToStreet } from '../../server/src/geo/snap.js';
 import { pointInArea, bboxOf, type AreaGeometry, type MultiPolygonGeometry } from '../../server/src/geo/polygon.js';
@@ -34,7 +40,10 @@ function bruteForceTimes(net: ModeNetwork, input: CoverageInput, checked: number
       if (!s) continue;
       const L = net.graph.edgeLength[s.edge];
       const r = net.edgeTime[s.edge] / L;
-      let t = Math.min(dist[net.graph.edgeFrom[s.edge]] + s.along * r, dist[net.graph.edgeTo[s.edge]] + (L - s.along) * r);
+      let t = Math.min(
+        dist[net.graph.edgeFrom[s.edge]] + s.along * r,
+        dist[net.graph.edgeTo[s.edge]] + (L - s.along) * r,
+      );
       if (s.edge === e) t = Math.min(t, snap.distance / v + Math.abs(s.along - snap.along) * rate);
       out[i] = Math.min(out[i], t + s.distance / v);
     }
@@ -68,7 +77,12 @@ describe('coverage on the demo district', () => {
   const townships = demo.regions.filter((r) => r.level === 'township');
   const input: CoverageInput = {
     stations: demo.stations.filter((s) => s.level !== 'point').map((s) => ({ lon: s.lon, lat: s.lat })),
-    population: demo.populationPoints.map((p) => ({ lon: p.lon, lat: p.lat, population: p.population, region: townships.findIndex((t) => t.code === p.township_code) })),
+    population: demo.populationPoints.map((p) => ({
+      lon: p.lon,
+      lat: p.lat,
+      population: p.population,
+      region: townships.findIndex((t) => t.code === p.township_code),
+    })),
     regions: townships.map((t) => ({ geometry: JSON.parse(t.geometry!) as AreaGeometry })),
   };
 
@@ -91,7 +105,8 @@ describe('coverage on the demo district', () => {
     const boxes = areas.map((a) => (a && a.coordinates.length ? bboxOf(a) : null));
     const { grid } = result;
     const rng = new Random(3);
-    let agree = 0, checked = 0;
+    let agree = 0,
+      checked = 0;
     for (let k = 0; k < 4000; k++) {
       const i = rng.int(1, grid.width - 2);
       const j = rng.int(1, grid.height - 2);
@@ -99,7 +114,16 @@ describe('coverage on the demo district', () => {
       if (result.regionOf[idx] === 0) continue;
       const lon = grid.lon0 + (grid.minX + i * grid.cell) / grid.kx;
       const lat = grid.lat0 + (grid.minY + j * grid.cell) / grid.ky;
-      const inUnion = areas.some((a, q) => a && boxes[q] && lon >= boxes[q]![0] && lon <= boxes[q]![2] && lat >= boxes[q]![1] && lat <= boxes[q]![3] && pointInArea(lon, lat, a));
+      const inUnion = areas.some(
+        (a, q) =>
+          a &&
+          boxes[q] &&
+          lon >= boxes[q]![0] &&
+          lon <= boxes[q]![2] &&
+          lat >= boxes[q]![1] &&
+          lat <= boxes[q]![3] &&
+          pointInArea(lon, lat, a),
+      );
       checked++;
       if (inUnion === result.field[idx] <= 900) agree++;
     }
@@ -133,7 +157,10 @@ describe('coverage on the demo district', () => {
       expect(pointInArea(inside[0], inside[1], township)).toBe(true);
       for (const s of input.stations.slice(0, 40)) {
         const r = serviceArea(net, s.lon, s.lat, { budgets: [900] });
-        if (r.ok) expect(pointInArea(inside[0], inside[1], { type: 'MultiPolygon', coordinates: r.bands[0].coordinates })).toBe(false);
+        if (r.ok)
+          expect(pointInArea(inside[0], inside[1], { type: 'MultiPolygon', coordinates: r.bands[0].coordinates })).toBe(
+            false,
+          );
       }
     }
   });
@@ -145,7 +172,9 @@ describe.skipIf(!geodataOrSkip('Monaco coverage check'))('coverage on Monaco wit
   beforeAll(async () => {
     net = modeNetwork(await readOsmFile(path.join(GEODATA, 'monaco.osm.pbf')));
     const admin = JSON.parse(fs.readFileSync(path.join(GEODATA, 'monaco_admin.geojson'), 'utf8'));
-    const wards = admin.features.filter((f: { properties: { admin_level: number } }) => f.properties.admin_level === 10);
+    const wards = admin.features.filter(
+      (f: { properties: { admin_level: number } }) => f.properties.admin_level === 10,
+    );
     const rng = new Random(17);
     const population: CoverageInput['population'] = [];
     wards.forEach((wd: { geometry: AreaGeometry }, region: number) => {
@@ -163,7 +192,11 @@ describe.skipIf(!geodataOrSkip('Monaco coverage check'))('coverage on Monaco wit
       const v = rng.int(0, net.graph.nodeCount - 1);
       return { lon: net.graph.nodeLon[v], lat: net.graph.nodeLat[v] };
     });
-    input = { stations, population, regions: wards.map((wd: { geometry: AreaGeometry }) => ({ geometry: wd.geometry })) };
+    input = {
+      stations,
+      population,
+      regions: wards.map((wd: { geometry: AreaGeometry }) => ({ geometry: wd.geometry })),
+    };
   });
 
   it('population coverage per ward equals the brute-force search', () => {

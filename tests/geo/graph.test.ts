@@ -42,8 +42,18 @@ describe('the osmnx walk filter', () => {
 function fixture(): { osm: OsmData; plane: LocalPlane } {
   const plane = new LocalPlane(116.6, 36.2);
   const at: Record<number, [number, number]> = {
-    1: [0, 100], 2: [100, 100], 3: [250, 100], 4: [0, 0], 5: [100, -50], 6: [200, -50], 7: [0, 300], 8: [500, 300],
-    9: [1000, 1000], 10: [1000, 1100], 11: [2000, 0], 12: [2100, 0],
+    1: [0, 100],
+    2: [100, 100],
+    3: [250, 100],
+    4: [0, 0],
+    5: [100, -50],
+    6: [200, -50],
+    7: [0, 300],
+    8: [500, 300],
+    9: [1000, 1000],
+    10: [1000, 1100],
+    11: [2000, 0],
+    12: [2100, 0],
   };
   const nodes = new Map<number, [number, number]>();
   for (const [id, [x, y]] of Object.entries(at)) nodes.set(Number(id), plane.toLonLat(x, y));
@@ -90,7 +100,8 @@ describe('buildStreetGraph', () => {
       expect(graph.geomLon[s]).toBe(graph.nodeLon[graph.edgeFrom[e]]);
       expect(graph.geomLat[end]).toBe(graph.nodeLat[graph.edgeTo[e]]);
       let len = 0;
-      for (let i = s + 1; i <= end; i++) len += distanceM(graph.geomLon[i - 1], graph.geomLat[i - 1], graph.geomLon[i], graph.geomLat[i]);
+      for (let i = s + 1; i <= end; i++)
+        len += distanceM(graph.geomLon[i - 1], graph.geomLat[i - 1], graph.geomLon[i], graph.geomLat[i]);
       expect(graph.edgeLength[e]).toBeCloseTo(len, 6);
     }
   });

@@ -16,7 +16,10 @@ import { nearestStations, snapStations } from '../../server/src/geo/nearby.js';
 import { modeNetwork, osmFromLines } from '../support/networks.js';
 
 const plane = new LocalPlane(116.62, 36.18);
-const line = (...xy: [number, number][]) => ({ properties: { highway: 'residential' }, geometry: { type: 'LineString', coordinates: xy.map(([x, y]) => plane.toLonLat(x, y)) } });
+const line = (...xy: [number, number][]) => ({
+  properties: { highway: 'residential' },
+  geometry: { type: 'LineString', coordinates: xy.map(([x, y]) => plane.toLonLat(x, y)) },
+});
 const net = modeNetwork(
   osmFromLines([
     line([0, 0], [500, 0], [4000, 0]),
@@ -70,11 +73,25 @@ describe('nearestStations', () => {
   it('draws the route from the origin through its street point along the full street geometry to the station', () => {
     const r = nearestStations(net, origin.lon, origin.lat, list, snaps, all, { limit: 2 });
     if (!r.ok) throw new Error('not snapped');
-    const xy = (route: number[][]) => route.map(([lon, lat]) => plane.toXY(lon, lat).map((v) => Math.round(v * 10) / 10));
+    const xy = (route: number[][]) =>
+      route.map(([lon, lat]) => plane.toXY(lon, lat).map((v) => Math.round(v * 10) / 10));
     // Straight along the shared edge: origin, its street point, the station's street point, the station.
-    expect(xy(r.hits[0].route)).toEqual([[100, 20], [100, 0], [300, 0], [300, -10]]);
+    expect(xy(r.hits[0].route)).toEqual([
+      [100, 20],
+      [100, 0],
+      [300, 0],
+      [300, -10],
+    ]);
     // Around the corner and through the bend, cut at the station's street point.
-    expect(xy(r.hits[1].route)).toEqual([[100, 20], [100, 0], [500, 0], [500, 100], [600, 100], [600, 250], [610, 250]]);
+    expect(xy(r.hits[1].route)).toEqual([
+      [100, 20],
+      [100, 0],
+      [500, 0],
+      [500, 100],
+      [600, 100],
+      [600, 250],
+      [610, 250],
+    ]);
     for (const h of r.hits) {
       expect(h.route[0]).toEqual([origin.lon, origin.lat]);
       expect(polylineLengthM(h.route)).toBeCloseTo(h.metres, 0);
@@ -83,6 +100,10 @@ describe('nearestStations', () => {
 
   it('finds nothing for a location more than 500 m from every street', () => {
     const far = at(2000, 1000);
-    expect(nearestStations(net, far.lon, far.lat, list, snaps, all, { limit: 5 })).toEqual({ ok: false, reason: 'too-far-from-street', maxSnapM: 500 });
+    expect(nearestStations(net, far.lon, far.lat, list, snaps, all, { limit: 5 })).toEqual({
+      ok: false,
+      reason: 'too-far-from-street',
+      maxSnapM: 500,
+    });
   });
 });

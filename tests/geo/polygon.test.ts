@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { areaM2, assertAreaGeometry, bboxOf, pointInArea, type PolygonGeometry } from '../../server/src/geo/polygon.js';
 
-const square = (x0: number, y0: number, s: number) => [[x0, y0], [x0 + s, y0], [x0 + s, y0 + s], [x0, y0 + s], [x0, y0]];
+const square = (x0: number, y0: number, s: number) => [
+  [x0, y0],
+  [x0 + s, y0],
+  [x0 + s, y0 + s],
+  [x0, y0 + s],
+  [x0, y0],
+];
 const donut: PolygonGeometry = { type: 'Polygon', coordinates: [square(0, 0, 0.01), square(0.004, 0.004, 0.002)] };
 
 describe('polygons', () => {
@@ -9,7 +15,9 @@ describe('polygons', () => {
     expect(pointInArea(0.001, 0.001, donut)).toBe(true);
     expect(pointInArea(0.005, 0.005, donut)).toBe(false); // the hole
     expect(pointInArea(0.011, 0.005, donut)).toBe(false);
-    expect(pointInArea(0.005, 0.0099, { type: 'MultiPolygon', coordinates: [donut.coordinates, [square(1, 1, 1)]] })).toBe(true);
+    expect(
+      pointInArea(0.005, 0.0099, { type: 'MultiPolygon', coordinates: [donut.coordinates, [square(1, 1, 1)]] }),
+    ).toBe(true);
   });
 
   it('measures area in square metres: a 0.01° square at the equator minus its hole', () => {
@@ -26,9 +34,47 @@ describe('polygons', () => {
 
   it.each([
     [{ type: 'Point', coordinates: [0, 0] }, 'expected Polygon or MultiPolygon'],
-    [{ type: 'Polygon', coordinates: [[[0, 0], [1, 1], [0, 0]]] }, 'at least 4 positions'],
-    [{ type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 'x'], [0, 0]]] }, 'invalid position'],
-    [{ type: 'Polygon', coordinates: [[[0, 0], [181, 1], [1, 0], [0, 0]]] }, 'invalid position'],
+    [
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 1],
+            [0, 0],
+          ],
+        ],
+      },
+      'at least 4 positions',
+    ],
+    [
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 1],
+            [1, 'x'],
+            [0, 0],
+          ],
+        ],
+      },
+      'invalid position',
+    ],
+    [
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [181, 1],
+            [1, 0],
+            [0, 0],
+          ],
+        ],
+      },
+      'invalid position',
+    ],
     [null, 'not a GeoJSON geometry'],
   ])('rejects %j, saying why', (value, message) => {
     expect(() => assertAreaGeometry(value, 'row 3 geometry')).toThrow(message);

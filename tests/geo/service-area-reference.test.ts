@@ -30,7 +30,8 @@ function iou(net: ModeNetwork, lon: number, lat: number, minutes: number): { iou
   const ref = referenceServiceArea(net.graph, net.edgeTime, net.profile.accessSpeed, lon, lat, budget, 100);
   const { kx, ky } = metresPerDegree(lat);
   const reach = budget * net.profile.accessSpeed + 200;
-  let both = 0, either = 0;
+  let both = 0,
+    either = 0;
   for (let x = -reach; x <= reach; x += 10)
     for (let y = -reach; y <= reach; y += 10) {
       const plon = lon + x / kx;
@@ -119,7 +120,10 @@ describe('shortest times against a plain Dijkstra on random graphs', () => {
     const ways = [];
     let id = 1;
     for (let i = 0; i < n; i++) {
-      const near = pts.map((p, j) => [Math.hypot(p[0] - pts[i][0], p[1] - pts[i][1]), j]).sort((a, b) => a[0] - b[0]).slice(1, 4);
+      const near = pts
+        .map((p, j) => [Math.hypot(p[0] - pts[i][0], p[1] - pts[i][1]), j])
+        .sort((a, b) => a[0] - b[0])
+        .slice(1, 4);
       for (const [, j] of near) {
         if (j < i && rng.chance(0.5)) continue;
         const tags: Record<string, string> = { highway: rng.pick(['primary', 'residential', 'tertiary']) };

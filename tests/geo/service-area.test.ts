@@ -25,12 +25,17 @@ interface Fixture {
   inside: (minutes: number, x: number, y: number) => boolean;
 }
 
-const round = (v: unknown): unknown => (Array.isArray(v) ? v.map(round) : typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v);
+const round = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map(round) : typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v;
 
 function runFixture(name: string): Fixture {
   const input = JSON.parse(fs.readFileSync(path.join(dir, 'in', `${name}.geojson`), 'utf8'));
   const originFeature = input.features.find((f: { properties: { origin?: boolean } }) => f.properties.origin);
-  const { minutes, mode = 'walk', offroad = 100 } = originFeature.properties as { minutes: number[]; mode?: TravelMode; offroad?: number };
+  const {
+    minutes,
+    mode = 'walk',
+    offroad = 100,
+  } = originFeature.properties as { minutes: number[]; mode?: TravelMode; offroad?: number };
   const net = modeNetwork(osmFromLines(input.features), mode);
   const [lon, lat] = originFeature.geometry.coordinates;
   const result = serviceArea(net, lon, lat, { budgets: minutes.map((m) => m * 60), offroadM: offroad });
@@ -38,15 +43,28 @@ function runFixture(name: string): Fixture {
   const output = {
     type: 'FeatureCollection',
     features: [
-      ...result.bands.map((b, i) => ({ type: 'Feature', properties: { minutes: minutes[i], areaM2: Math.round(b.areaM2) }, geometry: { type: 'MultiPolygon', coordinates: round(b.coordinates) } })),
-      { type: 'Feature', properties: { debug: 'snapped point', snapDistanceM: Math.round(result.snap.distance * 10) / 10 }, geometry: { type: 'Point', coordinates: round([result.snap.lon, result.snap.lat]) } },
-      ...input.features.map((f: object) => ({ ...f, properties: { ...(f as { properties: object }).properties, debug: 'input' } })),
+      ...result.bands.map((b, i) => ({
+        type: 'Feature',
+        properties: { minutes: minutes[i], areaM2: Math.round(b.areaM2) },
+        geometry: { type: 'MultiPolygon', coordinates: round(b.coordinates) },
+      })),
+      {
+        type: 'Feature',
+        properties: { debug: 'snapped point', snapDistanceM: Math.round(result.snap.distance * 10) / 10 },
+        geometry: { type: 'Point', coordinates: round([result.snap.lon, result.snap.lat]) },
+      },
+      ...input.features.map((f: object) => ({
+        ...f,
+        properties: { ...(f as { properties: object }).properties, debug: 'input' },
+      })),
     ],
   };
   const outFile = path.join(dir, 'out', `${name}.geojson`);
   if (REGEN || !fs.existsSync(outFile)) fs.writeFileSync(outFile, JSON.stringify(output, null, 1) + '\n');
   else expect(output).toEqual(JSON.parse(fs.readFileSync(outFile, 'utf8')));
-  const bands = new Map(result.bands.map((b, i) => [minutes[i], { type: 'MultiPolygon' as const, coordinates: b.coordinates }]));
+  const bands = new Map(
+    result.bands.map((b, i) => [minutes[i], { type: 'MultiPolygon' as const, coordinates: b.coordinates }]),
+  );
   return {
     result,
     bands,
@@ -142,6 +160,10 @@ describe('service area fixtures', () => {
     const input = JSON.parse(fs.readFileSync(path.join(dir, 'in', 'dead-end.geojson'), 'utf8'));
     const net = modeNetwork(osmFromLines(input.features));
     const [lon, lat] = plane.toLonLat(1000, 600);
-    expect(serviceArea(net, lon, lat, { budgets: [900] })).toEqual({ ok: false, reason: 'too-far-from-street', maxSnapM: 500 });
+    expect(serviceArea(net, lon, lat, { budgets: [900] })).toEqual({
+      ok: false,
+      reason: 'too-far-from-street',
+      maxSnapM: 500,
+    });
   });
 });

@@ -12,7 +12,10 @@ function bestSubset(sets: number[][], weights: number[], k: number): number {
   const rec = (start: number, chosen: number[]) => {
     if (chosen.length === k) {
       const covered = new Set(chosen.flatMap((c) => sets[c]));
-      best = Math.max(best, [...covered].reduce((s, i) => s + weights[i], 0));
+      best = Math.max(
+        best,
+        [...covered].reduce((s, i) => s + weights[i], 0),
+      );
       return;
     }
     for (let c = start; c < sets.length; c++) rec(c + 1, [...chosen, c]);
@@ -61,10 +64,11 @@ describe('lazy greedy', () => {
       const covered = new Set<number>();
       const eager: number[] = [];
       for (let q = 0; q < 5; q++) {
-        let best = -1, bestGain = 0;
+        let best = -1,
+          bestGain = 0;
         sets.forEach((set, c) => {
           const g = set.reduce((s, i) => s + (covered.has(i) ? 0 : weights[i]), 0);
-          if (g > bestGain) (best = c), (bestGain = g);
+          if (g > bestGain) ((best = c), (bestGain = g));
         });
         if (best < 0) break;
         eager.push(bestGain);
@@ -79,7 +83,12 @@ describe('suggestions on the demo district', () => {
   const demo = generateDemo({ seed: 4, now: Date.parse('2026-11-24T02:00:00Z') });
   const net = modeNetwork(demo.osm);
   const townships = demo.regions.filter((r) => r.level === 'township');
-  const population = demo.populationPoints.map((p) => ({ lon: p.lon, lat: p.lat, population: p.population, region: townships.findIndex((t) => t.code === p.township_code) }));
+  const population = demo.populationPoints.map((p) => ({
+    lon: p.lon,
+    lat: p.lat,
+    population: p.population,
+    region: townships.findIndex((t) => t.code === p.township_code),
+  }));
   const input: CoverageInput = {
     stations: demo.stations.filter((s) => s.level !== 'point').map((s) => ({ lon: s.lon, lat: s.lat })),
     population,
@@ -91,8 +100,13 @@ describe('suggestions on the demo district', () => {
     const candidates = gapCandidates(before, population);
     const suggestions = suggestSites(net, before, population, candidates, 5);
     expect(suggestions).toHaveLength(5);
-    for (let q = 1; q < suggestions.length; q++) expect(suggestions[q].newlyCovered).toBeLessThanOrEqual(suggestions[q - 1].newlyCovered);
-    const after = computeCoverage(net, { ...input, stations: [...input.stations, ...suggestions.map((s) => ({ lon: s.lon, lat: s.lat }))] }, { budget: 900 });
+    for (let q = 1; q < suggestions.length; q++)
+      expect(suggestions[q].newlyCovered).toBeLessThanOrEqual(suggestions[q - 1].newlyCovered);
+    const after = computeCoverage(
+      net,
+      { ...input, stations: [...input.stations, ...suggestions.map((s) => ({ lon: s.lon, lat: s.lat }))] },
+      { budget: 900 },
+    );
     const covered = (r: typeof before) => r.regions.reduce((s, x) => s + x.coveredPopulation, 0);
     expect(covered(after) - covered(before)).toBe(suggestions[4].runningTotal);
   });

@@ -6,7 +6,9 @@ import type { OsmData, TravelMode } from '../../server/src/geo/osm.js';
 import type { ModeNetwork } from '../../server/src/geo/service-area.js';
 
 /** LineStrings with `highway` (and `oneway`) properties become OSM ways; equal coordinates share a node. */
-export function osmFromLines(features: { properties: Record<string, unknown>; geometry: { type: string; coordinates: unknown } }[]): OsmData {
+export function osmFromLines(
+  features: { properties: Record<string, unknown>; geometry: { type: string; coordinates: unknown } }[],
+): OsmData {
   const nodes = new Map<number, [number, number]>();
   const ids = new Map<string, number>();
   const ways = [];
@@ -35,6 +37,7 @@ export function modeNetwork(osm: OsmData, mode: TravelMode = 'walk'): ModeNetwor
   const { graph } = buildStreetGraph(osm, stored);
   const profile = MODE_PROFILES[mode];
   const edgeTime = new Float64Array(graph.edgeCount);
-  for (let e = 0; e < graph.edgeCount; e++) edgeTime[e] = graph.edgeLength[e] / profile.edgeSpeed(graph.highwayClasses[graph.edgeClass[e]]);
+  for (let e = 0; e < graph.edgeCount; e++)
+    edgeTime[e] = graph.edgeLength[e] / profile.edgeSpeed(graph.highwayClasses[graph.edgeClass[e]]);
   return { graph, edgeTime, street: buildStreetIndex(graph), profile };
 }

@@ -12,7 +12,11 @@ export interface ReferenceArea {
   snapDistance: number;
 }
 
-export function plainDijkstra(graph: StreetGraph, edgeTime: Float64Array, sources: { node: number; time: number }[]): Float64Array {
+export function plainDijkstra(
+  graph: StreetGraph,
+  edgeTime: Float64Array,
+  sources: { node: number; time: number }[],
+): Float64Array {
   const dist = new Float64Array(graph.nodeCount).fill(Infinity);
   const done = new Uint8Array(graph.nodeCount);
   for (const s of sources) dist[s.node] = Math.min(dist[s.node], s.time);
@@ -49,7 +53,10 @@ export function referenceServiceArea(
   for (let e = 0; e < graph.edgeCount; e++) {
     let acc = 0;
     for (let g = graph.edgeGeomStart[e]; g + 1 < graph.edgeGeomStart[e + 1]; g++) {
-      const ax = X(g), ay = Y(g), bx = X(g + 1), by = Y(g + 1);
+      const ax = X(g),
+        ay = Y(g),
+        bx = X(g + 1),
+        by = Y(g + 1);
       const l2 = (bx - ax) ** 2 + (by - ay) ** 2;
       const t = l2 ? Math.max(0, Math.min(1, -(ax * (bx - ax) + ay * (by - ay)) / l2)) : 0;
       const d = Math.hypot(ax + t * (bx - ax), ay + t * (by - ay));
@@ -62,14 +69,16 @@ export function referenceServiceArea(
   // Lengths in the local plane here; the engine uses geodesic ones: scale to the stored edge length.
   const planeLength = (e: number) => {
     let acc = 0;
-    for (let g = graph.edgeGeomStart[e]; g + 1 < graph.edgeGeomStart[e + 1]; g++) acc += Math.hypot(X(g + 1) - X(g), Y(g + 1) - Y(g));
+    for (let g = graph.edgeGeomStart[e]; g + 1 < graph.edgeGeomStart[e + 1]; g++)
+      acc += Math.hypot(X(g + 1) - X(g), Y(g + 1) - Y(g));
     return acc;
   };
   const connector = best.d / accessSpeed;
   const L0 = planeLength(e0);
   const rate0 = L0 > 0 ? edgeTime[e0] / L0 : 0;
   const sources = [];
-  if (graph.edgeOneway[e0] !== -1) sources.push({ node: graph.edgeTo[e0], time: connector + (L0 - best.along) * rate0 });
+  if (graph.edgeOneway[e0] !== -1)
+    sources.push({ node: graph.edgeTo[e0], time: connector + (L0 - best.along) * rate0 });
   if (graph.edgeOneway[e0] !== 1) sources.push({ node: graph.edgeFrom[e0], time: connector + best.along * rate0 });
   const dist = plainDijkstra(graph, edgeTime, sources);
 
@@ -90,7 +99,10 @@ export function referenceServiceArea(
     const tb = dist[graph.edgeTo[e]];
     let acc = 0;
     for (let g = graph.edgeGeomStart[e]; g + 1 < graph.edgeGeomStart[e + 1]; g++) {
-      const ax = X(g), ay = Y(g), bx = X(g + 1), by = Y(g + 1);
+      const ax = X(g),
+        ay = Y(g),
+        bx = X(g + 1),
+        by = Y(g + 1);
       const segLen = Math.hypot(bx - ax, by - ay);
       const steps = Math.max(1, Math.ceil(segLen / 2));
       for (let k = 0; k <= steps; k++) {

@@ -69,7 +69,11 @@ export function connectSse(url: string, headers: Record<string, string> = {}): S
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no matching event within ${timeoutMs} ms (got ${events.map((e) => `${e.event}#${e.id}`).join(', ')})`));
+          reject(
+            new Error(
+              `no matching event within ${timeoutMs} ms (got ${events.map((e) => `${e.event}#${e.id}`).join(', ')})`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

@@ -19,11 +19,22 @@ export const BASE_COLORS = {
 };
 
 /** Street width by zoom: [z12, z14, z16, z18] in pixels. */
-function width(w12: number, w14: number, w16: number, w18: number): ['interpolate', ['exponential', number], ['zoom'], ...number[]] {
+function width(
+  w12: number,
+  w14: number,
+  w16: number,
+  w18: number,
+): ['interpolate', ['exponential', number], ['zoom'], ...number[]] {
   return ['interpolate', ['exponential', 1.6], ['zoom'], 10, w12 * 0.4, 12, w12, 14, w14, 16, w16, 18, w18];
 }
 
-const streetClasses: { cls: string[]; color: string; casing: string; w: [number, number, number, number]; minzoom: number }[] = [
+const streetClasses: {
+  cls: string[];
+  color: string;
+  casing: string;
+  w: [number, number, number, number];
+  minzoom: number;
+}[] = [
   { cls: ['path'], color: '#ffffff', casing: '#c9c2b6', w: [0.4, 0.8, 1.6, 3], minzoom: 13 },
   { cls: ['service'], color: '#ffffff', casing: '#cfc8bc', w: [0.4, 1, 2.5, 6], minzoom: 12 },
   { cls: ['minor'], color: '#ffffff', casing: '#cbc3b5', w: [0.6, 1.6, 4.5, 11], minzoom: 10 },
@@ -41,20 +52,36 @@ export function buildBaseStyle(options: { withStreets: boolean }): StyleSpecific
       id: 'township-fill',
       type: 'fill',
       source: 'townships',
-      paint: { 'fill-color': ['match', ['get', 'kind'], 'subdistrict', BASE_COLORS.urban, BASE_COLORS.land], 'fill-opacity': 1 },
+      paint: {
+        'fill-color': ['match', ['get', 'kind'], 'subdistrict', BASE_COLORS.urban, BASE_COLORS.land],
+        'fill-opacity': 1,
+      },
     },
-    { id: 'water-area', type: 'fill', source: 'water', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': BASE_COLORS.water } },
+    {
+      id: 'water-area',
+      type: 'fill',
+      source: 'water',
+      filter: ['==', ['geometry-type'], 'Polygon'],
+      paint: { 'fill-color': BASE_COLORS.water },
+    },
     {
       id: 'water-line',
       type: 'line',
       source: 'water',
       filter: ['==', ['geometry-type'], 'LineString'],
-      paint: { 'line-color': BASE_COLORS.waterLine, 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 12, 3, 14, 0] },
+      paint: {
+        'line-color': BASE_COLORS.waterLine,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 12, 3, 14, 0],
+      },
     },
   ];
   if (options.withStreets) {
     // All casings first, then all fills, so junctions of different classes join cleanly.
-    const streetLayer = (s: (typeof streetClasses)[number], id: string, paint: Record<string, unknown>): LayerSpecification => ({
+    const streetLayer = (
+      s: (typeof streetClasses)[number],
+      id: string,
+      paint: Record<string, unknown>,
+    ): LayerSpecification => ({
       id,
       type: 'line',
       source: 'streets',
@@ -67,7 +94,21 @@ export function buildBaseStyle(options: { withStreets: boolean }): StyleSpecific
       layers.push(
         streetLayer(s, `street-casing-${s.cls[0]}`, {
           'line-color': s.casing,
-          'line-width': ['interpolate', ['exponential', 1.6], ['zoom'], 10, s.w[0] * 0.4 + 0.6, 12, s.w[0] + 1, 14, s.w[1] + 1.2, 16, s.w[2] + 1.6, 18, s.w[3] + 2],
+          'line-width': [
+            'interpolate',
+            ['exponential', 1.6],
+            ['zoom'],
+            10,
+            s.w[0] * 0.4 + 0.6,
+            12,
+            s.w[0] + 1,
+            14,
+            s.w[1] + 1.2,
+            16,
+            s.w[2] + 1.6,
+            18,
+            s.w[3] + 2,
+          ],
           ...(s.cls[0] === 'path' ? { 'line-opacity': 0.8 } : {}),
         }),
       );
@@ -87,13 +128,22 @@ export function buildBaseStyle(options: { withStreets: boolean }): StyleSpecific
       id: 'township-border',
       type: 'line',
       source: 'townships',
-      paint: { 'line-color': BASE_COLORS.townshipBorder, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1, 14, 2], 'line-dasharray': [3, 2], 'line-opacity': 0.8 },
+      paint: {
+        'line-color': BASE_COLORS.townshipBorder,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1, 14, 2],
+        'line-dasharray': [3, 2],
+        'line-opacity': 0.8,
+      },
     },
     {
       id: 'district-border',
       type: 'line',
       source: 'district',
-      paint: { 'line-color': BASE_COLORS.districtBorder, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 2, 14, 4], 'line-opacity': 0.75 },
+      paint: {
+        'line-color': BASE_COLORS.districtBorder,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 9, 2, 14, 4],
+        'line-opacity': 0.75,
+      },
     },
   );
   if (options.withStreets) {
@@ -158,7 +208,12 @@ export function buildBaseStyle(options: { withStreets: boolean }): StyleSpecific
         'text-letter-spacing': 0.15,
         'text-allow-overlap': false,
       },
-      paint: { 'text-color': BASE_COLORS.label, 'text-halo-color': 'rgba(255,255,255,0.85)', 'text-halo-width': 2, 'text-opacity': 0.85 },
+      paint: {
+        'text-color': BASE_COLORS.label,
+        'text-halo-color': 'rgba(255,255,255,0.85)',
+        'text-halo-width': 2,
+        'text-opacity': 0.85,
+      },
     },
   );
 
@@ -170,8 +225,15 @@ export function buildBaseStyle(options: { withStreets: boolean }): StyleSpecific
       townships: { type: 'geojson', data: abs('/api/regions?level=township') },
       'township-labels': { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       villages: { type: 'geojson', data: abs('/api/regions?level=village') },
-      water: { type: 'geojson', data: options.withStreets ? abs('/api/basemap/water') : { type: 'FeatureCollection', features: [] } },
-      streets: { type: 'geojson', data: options.withStreets ? abs('/api/basemap/streets') : { type: 'FeatureCollection', features: [] }, tolerance: 0.5 },
+      water: {
+        type: 'geojson',
+        data: options.withStreets ? abs('/api/basemap/water') : { type: 'FeatureCollection', features: [] },
+      },
+      streets: {
+        type: 'geojson',
+        data: options.withStreets ? abs('/api/basemap/streets') : { type: 'FeatureCollection', features: [] },
+        tolerance: 0.5,
+      },
     },
     layers,
   };

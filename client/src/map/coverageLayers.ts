@@ -16,7 +16,18 @@ export const COVERAGE_STEPS: [number, string][] = [
   [0.97, '#2e7d32'],
 ];
 
-const PARTITION_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];
+const PARTITION_COLORS = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#bcbd22',
+  '#7f7f7f',
+];
 
 export function addCoverageLayers(map: MaplibreMap, before: string | undefined) {
   map.addSource('coverage-townships', { type: 'geojson', data: EMPTY });
@@ -25,16 +36,50 @@ export function addCoverageLayers(map: MaplibreMap, before: string | undefined) 
   map.addSource('coverage-partition', { type: 'geojson', data: EMPTY });
   const step: unknown[] = ['step', ['get', 'ratio'], COVERAGE_STEPS[0][1]];
   for (const [t, c] of COVERAGE_STEPS.slice(1)) step.push(t, c);
-  map.addLayer({ id: 'coverage-choropleth', type: 'fill', source: 'coverage-townships', paint: { 'fill-color': step as never, 'fill-opacity': 0.28 } }, before);
-  map.addLayer({
-    id: 'coverage-partition',
-    type: 'line',
-    source: 'coverage-partition',
-    layout: { visibility: 'none', 'line-cap': 'round' },
-    paint: { 'line-color': ['to-color', ['at', ['%', ['get', 'stationId'], PARTITION_COLORS.length], ['literal', PARTITION_COLORS]]] as never, 'line-width': 2.2, 'line-opacity': 0.85 },
-  }, before);
-  map.addLayer({ id: 'coverage-gaps-fill', type: 'fill', source: 'coverage-gaps', paint: { 'fill-color': '#4e342e', 'fill-opacity': 0.1 } }, before);
-  map.addLayer({ id: 'coverage-gaps-line', type: 'line', source: 'coverage-gaps', paint: { 'line-color': '#8d2b22', 'line-width': 1, 'line-opacity': 0.6, 'line-dasharray': [2, 1.5] } }, before);
+  map.addLayer(
+    {
+      id: 'coverage-choropleth',
+      type: 'fill',
+      source: 'coverage-townships',
+      paint: { 'fill-color': step as never, 'fill-opacity': 0.28 },
+    },
+    before,
+  );
+  map.addLayer(
+    {
+      id: 'coverage-partition',
+      type: 'line',
+      source: 'coverage-partition',
+      layout: { visibility: 'none', 'line-cap': 'round' },
+      paint: {
+        'line-color': [
+          'to-color',
+          ['at', ['%', ['get', 'stationId'], PARTITION_COLORS.length], ['literal', PARTITION_COLORS]],
+        ] as never,
+        'line-width': 2.2,
+        'line-opacity': 0.85,
+      },
+    },
+    before,
+  );
+  map.addLayer(
+    {
+      id: 'coverage-gaps-fill',
+      type: 'fill',
+      source: 'coverage-gaps',
+      paint: { 'fill-color': '#4e342e', 'fill-opacity': 0.1 },
+    },
+    before,
+  );
+  map.addLayer(
+    {
+      id: 'coverage-gaps-line',
+      type: 'line',
+      source: 'coverage-gaps',
+      paint: { 'line-color': '#8d2b22', 'line-width': 1, 'line-opacity': 0.6, 'line-dasharray': [2, 1.5] },
+    },
+    before,
+  );
   map.addLayer({
     id: 'coverage-uncovered',
     type: 'circle',
@@ -52,18 +97,31 @@ export function addCoverageLayers(map: MaplibreMap, before: string | undefined) 
     type: 'symbol',
     source: 'coverage-uncovered',
     minzoom: 11,
-    layout: { 'text-field': ['concat', ['get', 'name'], ' ', ['to-string', ['get', 'population']], '人'], 'text-font': FONT_REGULAR, 'text-size': 12, 'text-offset': [0, 1.2], 'text-anchor': 'top' },
+    layout: {
+      'text-field': ['concat', ['get', 'name'], ' ', ['to-string', ['get', 'population']], '人'],
+      'text-font': FONT_REGULAR,
+      'text-size': 12,
+      'text-offset': [0, 1.2],
+      'text-anchor': 'top',
+    },
     paint: { 'text-color': '#9a1b1b', 'text-halo-color': '#fff', 'text-halo-width': 1.5 },
   });
-  const set = (id: string, data: GeoJSON.FeatureCollection | null) => (map.getSource(id) as GeoJSONSource).setData(data ?? EMPTY);
+  const set = (id: string, data: GeoJSON.FeatureCollection | null) =>
+    (map.getSource(id) as GeoJSONSource).setData(data ?? EMPTY);
   return {
-    setChoropleth(townships: GeoJSON.FeatureCollection, rows: { code: string; population: number; coveredPopulation: number }[]) {
+    setChoropleth(
+      townships: GeoJSON.FeatureCollection,
+      rows: { code: string; population: number; coveredPopulation: number }[],
+    ) {
       const byCode = new Map(rows.map((r) => [r.code, r]));
       set('coverage-townships', {
         type: 'FeatureCollection',
         features: townships.features.map((f) => {
           const r = byCode.get(String(f.properties?.code));
-          return { ...f, properties: { ...f.properties, ratio: r && r.population ? r.coveredPopulation / r.population : 1 } };
+          return {
+            ...f,
+            properties: { ...f.properties, ratio: r && r.population ? r.coveredPopulation / r.population : 1 },
+          };
         }),
       });
     },

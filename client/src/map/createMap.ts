@@ -19,7 +19,12 @@ export function createMap(container: HTMLElement, config: AppConfig): MaplibreMa
   const map = new maplibregl.Map({
     container,
     style: config.basemapStyle ?? buildBaseStyle({ withStreets: config.network }),
-    bounds: bbox ? [[bbox[0], bbox[1]], [bbox[2], bbox[3]]] : undefined,
+    bounds: bbox
+      ? [
+          [bbox[0], bbox[1]],
+          [bbox[2], bbox[3]],
+        ]
+      : undefined,
     fitBoundsOptions: { padding: 24 },
     center: bbox ? undefined : [116.4, 39.9],
     zoom: bbox ? undefined : 9,

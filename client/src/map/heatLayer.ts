@@ -24,14 +24,23 @@ export function addHeatLayer(map: MaplibreMap, beforeId?: string) {
         'heatmap-radius': ['interpolate', ['exponential', 1.6], ['zoom'], 9, 14, 12, 34, 15, 90],
         'heatmap-opacity': 0.85,
         'heatmap-color': [
-          'interpolate', ['linear'], ['heatmap-density'],
-          0, 'rgba(0,0,0,0)',
-          0.15, 'rgba(38,91,160,0.55)',
-          0.35, '#2fa4c8',
-          0.55, '#9bd35a',
-          0.75, '#ffd23f',
-          0.9, '#ff7a2f',
-          1, '#e8242c',
+          'interpolate',
+          ['linear'],
+          ['heatmap-density'],
+          0,
+          'rgba(0,0,0,0)',
+          0.15,
+          'rgba(38,91,160,0.55)',
+          0.35,
+          '#2fa4c8',
+          0.55,
+          '#9bd35a',
+          0.75,
+          '#ffd23f',
+          0.9,
+          '#ff7a2f',
+          1,
+          '#e8242c',
         ],
       },
     },
@@ -45,7 +54,11 @@ export function addHeatLayer(map: MaplibreMap, beforeId?: string) {
       buckets = Math.max(1, heat.buckets.length);
       (map.getSource(SOURCE) as GeoJSONSource).setData({
         type: 'FeatureCollection',
-        features: heat.points.map(([lon, lat, b, w]) => ({ type: 'Feature', properties: { b, w, max }, geometry: { type: 'Point', coordinates: [lon, lat] } })),
+        features: heat.points.map(([lon, lat, b, w]) => ({
+          type: 'Feature',
+          properties: { b, w, max },
+          geometry: { type: 'Point', coordinates: [lon, lat] },
+        })),
       });
     },
     /** Show one bucket (a week), or all of them with null. */
@@ -54,7 +67,15 @@ export function addHeatLayer(map: MaplibreMap, beforeId?: string) {
       // All weeks stack on the map; one week alone is brightened by a constant factor (the same for
       // every week) so that it reads at a similar level to the stack rather than fading out.
       const factor = bucket === null ? 1 : Math.max(1, buckets / 2);
-      map.setPaintProperty(LAYER, 'heatmap-intensity', ['interpolate', ['linear'], ['zoom'], 9, 1.2 * factor, 14, 2.5 * factor]);
+      map.setPaintProperty(LAYER, 'heatmap-intensity', [
+        'interpolate',
+        ['linear'],
+        ['zoom'],
+        9,
+        1.2 * factor,
+        14,
+        2.5 * factor,
+      ]);
     },
     setVisible(visible: boolean) {
       map.setLayoutProperty(LAYER, 'visibility', visible ? 'visible' : 'none');

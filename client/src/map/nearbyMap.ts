@@ -4,7 +4,16 @@
  * usable: on a slow phone connection, "find me" works before the map has arrived.
  */
 import maplibregl from 'maplibre-gl';
-import type { AppConfig, Collection, NearbyAnswer, NearbyResult, PointFeature, RegionFeature, StationLevel, StationProperties } from '../api';
+import type {
+  AppConfig,
+  Collection,
+  NearbyAnswer,
+  NearbyResult,
+  PointFeature,
+  RegionFeature,
+  StationLevel,
+  StationProperties,
+} from '../api';
 import { createMap, setTownshipLabels } from './createMap';
 import { addStationsLayer } from './stationsLayer';
 import { addServiceAreaLayers, type BandCollection } from './serviceAreaLayer';
@@ -47,14 +56,17 @@ function addLayers(map: maplibregl.Map, options: NearbyMapOptions) {
   const route = addRouteLayer(map, options.labels.origin);
   const stations = addStationsLayer(map, options.handlers.openStation);
   map.on('click', (e) => {
-    const hit = map.queryRenderedFeatures(e.point, { layers: ['stations-major', 'stations-minor', 'stations-cluster'] });
+    const hit = map.queryRenderedFeatures(e.point, {
+      layers: ['stations-major', 'stations-minor', 'stations-cluster'],
+    });
     if (!hit.length) options.handlers.clickPlace(e.lngLat.lng, e.lngLat.lat);
   });
 
   return {
     /** Resolves when the first frame is drawn (flying before then leaves software canvases blank). */
     idle: () => new Promise<void>((done) => map.once('idle', () => done())),
-    setStations: (collection: Collection<PointFeature<StationProperties>>, visible: Set<StationLevel>) => stations.setData(collection, visible),
+    setStations: (collection: Collection<PointFeature<StationProperties>>, visible: Set<StationLevel>) =>
+      stations.setData(collection, visible),
     setSelected: (id: number | null) => stations.setSelected(id),
     setProbe: (bands: BandCollection | null) => areas.setProbe(bands),
     setStationAreas: (bands: BandCollection | null) => areas.setStationAreas(bands),
@@ -77,7 +89,9 @@ function addLayers(map: maplibregl.Map, options: NearbyMapOptions) {
       const el = document.createElement('div');
       el.className = 'probe-pin';
       el.setAttribute('aria-label', options.labels.probe);
-      probeMarker = new maplibregl.Marker({ element: el, draggable: true, anchor: 'bottom' }).setLngLat(point).addTo(map);
+      probeMarker = new maplibregl.Marker({ element: el, draggable: true, anchor: 'bottom' })
+        .setLngLat(point)
+        .addTo(map);
       probeMarker.on('drag', () => {
         const p = probeMarker!.getLngLat();
         options.handlers.dragProbe(p.lng, p.lat);
@@ -85,15 +99,29 @@ function addLayers(map: maplibregl.Map, options: NearbyMapOptions) {
     },
     /** Centre a station in the part of the map the panel leaves visible. */
     flyToStation(coordinates: [number, number]) {
-      map.easeTo({ center: coordinates, zoom: Math.max(map.getZoom(), 14), offset: phone() ? [0, 0] : [-190, 0], duration: 0 });
+      map.easeTo({
+        center: coordinates,
+        zoom: Math.max(map.getZoom(), 14),
+        offset: phone() ? [0, 0] : [-190, 0],
+        duration: 0,
+      });
     },
     /** Show the visitor's point and the stations found together. */
     fitAnswer(answer: NearbyAnswer) {
-      const points = [[answer.origin.lon, answer.origin.lat], ...answer.results.map((r) => r.station.geometry.coordinates)];
+      const points = [
+        [answer.origin.lon, answer.origin.lat],
+        ...answer.results.map((r) => r.station.geometry.coordinates),
+      ];
       const lons = points.map((p) => p[0]);
       const lats = points.map((p) => p[1]);
       const padding = phone() ? 36 : { top: 60, right: 400, bottom: 60, left: 60 };
-      map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding, maxZoom: 16, duration: 0 });
+      map.fitBounds(
+        [
+          [Math.min(...lons), Math.min(...lats)],
+          [Math.max(...lons), Math.max(...lats)],
+        ],
+        { padding, maxZoom: 16, duration: 0 },
+      );
     },
     remove() {
       probeMarker?.remove();
@@ -102,4 +130,3 @@ function addLayers(map: maplibregl.Map, options: NearbyMapOptions) {
     },
   };
 }
-

@@ -4,8 +4,20 @@ import type { NearbyResult } from '../api';
 
 export function addRouteLayer(map: MaplibreMap, originLabel: string) {
   map.addSource('route', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
-  map.addLayer({ id: 'route-casing', type: 'line', source: 'route', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 6, 17, 12] } });
-  map.addLayer({ id: 'route', type: 'line', source: 'route', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': '#1f6fd1', 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 3.5, 17, 7] } });
+  map.addLayer({
+    id: 'route-casing',
+    type: 'line',
+    source: 'route',
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 6, 17, 12] },
+  });
+  map.addLayer({
+    id: 'route',
+    type: 'line',
+    source: 'route',
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': '#1f6fd1', 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 3.5, 17, 7] },
+  });
   let marker: maplibregl.Marker | null = null;
 
   return {
@@ -24,7 +36,10 @@ export function addRouteLayer(map: MaplibreMap, originLabel: string) {
       } else marker.setLngLat(point);
     },
     setRoute(result: NearbyResult | null) {
-      (map.getSource('route') as GeoJSONSource).setData({ type: 'FeatureCollection', features: result ? [result.route as GeoJSON.Feature] : [] });
+      (map.getSource('route') as GeoJSONSource).setData({
+        type: 'FeatureCollection',
+        features: result ? [result.route as GeoJSON.Feature] : [],
+      });
     },
   };
 }

@@ -6,7 +6,11 @@ import type { GeoJSONSource, Map as MaplibreMap } from 'maplibre-gl';
 
 export interface BandCollection {
   type: 'FeatureCollection';
-  features: { type: 'Feature'; properties: { minutes: number; areaM2: number; method: string; snapDistanceM: number | null; mode: string }; geometry: { type: string; coordinates: unknown } }[];
+  features: {
+    type: 'Feature';
+    properties: { minutes: number; areaM2: number; method: string; snapDistanceM: number | null; mode: string };
+    geometry: { type: string; coordinates: unknown };
+  }[];
 }
 
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
@@ -17,7 +21,13 @@ export function addServiceAreaLayers(map: MaplibreMap, beforeLayer: string | und
   map.addSource('station-areas', { type: 'geojson', data: EMPTY });
   map.addSource('probe-areas', { type: 'geojson', data: EMPTY });
   map.addLayer(
-    { id: 'station-areas-fill', type: 'fill', source: 'station-areas', layout: { visibility: 'none' }, paint: { 'fill-color': '#d9472b', 'fill-opacity': 0.13 } },
+    {
+      id: 'station-areas-fill',
+      type: 'fill',
+      source: 'station-areas',
+      layout: { visibility: 'none' },
+      paint: { 'fill-color': '#d9472b', 'fill-opacity': 0.13 },
+    },
     beforeLayer,
   );
   map.addLayer(
@@ -55,12 +65,15 @@ export function addServiceAreaLayers(map: MaplibreMap, beforeLayer: string | und
   return {
     setStationAreas(data: BandCollection | null) {
       const visibility = data ? 'visible' : 'none';
-      if (data) (map.getSource('station-areas') as GeoJSONSource).setData(data as Parameters<GeoJSONSource['setData']>[0]);
+      if (data)
+        (map.getSource('station-areas') as GeoJSONSource).setData(data as Parameters<GeoJSONSource['setData']>[0]);
       map.setLayoutProperty('station-areas-fill', 'visibility', visibility);
       map.setLayoutProperty('station-areas-line', 'visibility', visibility);
     },
     setProbe(data: BandCollection | null) {
-      const ranked = data ? { ...data, features: data.features.map((f, rank) => ({ ...f, properties: { ...f.properties, rank } })) } : EMPTY;
+      const ranked = data
+        ? { ...data, features: data.features.map((f, rank) => ({ ...f, properties: { ...f.properties, rank } })) }
+        : EMPTY;
       (map.getSource('probe-areas') as GeoJSONSource).setData(ranked as Parameters<GeoJSONSource['setData']>[0]);
     },
   };

@@ -22,7 +22,10 @@ function split(data: StationCollection, visible: Set<StationLevel>) {
   return { major, minor };
 }
 
-export function addStationsLayer(map: MaplibreMap, onSelect: (id: number) => void): {
+export function addStationsLayer(
+  map: MaplibreMap,
+  onSelect: (id: number) => void,
+): {
   setData: (data: StationCollection, visible: Set<StationLevel>) => void;
   setSelected: (id: number | null) => void;
 } {
@@ -33,7 +36,14 @@ export function addStationsLayer(map: MaplibreMap, onSelect: (id: number) => voi
     if (!map.hasImage(`station-${level}`)) map.addImage(`station-${level}`, image, { pixelRatio: ratio });
   }
   const empty = { type: 'FeatureCollection' as const, features: [] };
-  map.addSource('stations-minor', { type: 'geojson', data: empty, cluster: true, clusterMaxZoom: 12, clusterRadius: 42, promoteId: 'id' });
+  map.addSource('stations-minor', {
+    type: 'geojson',
+    data: empty,
+    cluster: true,
+    clusterMaxZoom: 12,
+    clusterRadius: 42,
+    promoteId: 'id',
+  });
   map.addSource('stations-major', { type: 'geojson', data: empty, promoteId: 'id' });
   map.addSource('station-selected', { type: 'geojson', data: empty });
 
@@ -54,14 +64,25 @@ export function addStationsLayer(map: MaplibreMap, onSelect: (id: number) => voi
     type: 'symbol',
     source: 'stations-minor',
     filter: ['has', 'point_count'],
-    layout: { 'text-field': ['get', 'point_count_abbreviated'], 'text-font': FONT_BOLD, 'text-size': 13, 'text-allow-overlap': true, 'text-ignore-placement': true },
+    layout: {
+      'text-field': ['get', 'point_count_abbreviated'],
+      'text-font': FONT_BOLD,
+      'text-size': 13,
+      'text-allow-overlap': true,
+      'text-ignore-placement': true,
+    },
     paint: { 'text-color': '#ffffff' },
   });
   map.addLayer({
     id: 'station-selected',
     type: 'circle',
     source: 'station-selected',
-    paint: { 'circle-radius': 22, 'circle-color': 'rgba(183,40,46,0.15)', 'circle-stroke-color': '#b7282e', 'circle-stroke-width': 2.5 },
+    paint: {
+      'circle-radius': 22,
+      'circle-color': 'rgba(183,40,46,0.15)',
+      'circle-stroke-color': '#b7282e',
+      'circle-stroke-width': 2.5,
+    },
   });
   const symbolLayout = (minzoomText: number) => ({
     'icon-image': ['concat', 'station-', ['get', 'level']] as unknown as string,
@@ -122,7 +143,10 @@ export function addStationsLayer(map: MaplibreMap, onSelect: (id: number) => voi
     },
     setSelected(id) {
       const f = id === null ? undefined : current.features.find((s) => s.properties.id === id);
-      (map.getSource('station-selected') as GeoJSONSource).setData({ type: 'FeatureCollection', features: f ? [f] : [] });
+      (map.getSource('station-selected') as GeoJSONSource).setData({
+        type: 'FeatureCollection',
+        features: f ? [f] : [],
+      });
     },
   };
 }

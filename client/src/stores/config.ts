@@ -8,7 +8,10 @@ export const useConfigStore = defineStore('config', () => {
 
   async function load() {
     if (config.value) return;
-    const [c, t] = await Promise.all([api<AppConfig>('/api/config'), api<Collection<RegionFeature>>('/api/regions?level=township')]);
+    const [c, t] = await Promise.all([
+      api<AppConfig>('/api/config'),
+      api<Collection<RegionFeature>>('/api/regions?level=township'),
+    ]);
     config.value = c;
     townships.value = t;
   }

@@ -23,7 +23,9 @@ export const useLiveStore = defineStore('live', () => {
   const revision = ref(0);
   let source: EventSource | null = null;
 
-  const live = computed(() => [...byId.value.values()].sort((a, b) => a.properties.startsAt.localeCompare(b.properties.startsAt)));
+  const live = computed(() =>
+    [...byId.value.values()].sort((a, b) => a.properties.startsAt.localeCompare(b.properties.startsAt)),
+  );
 
   function apply(feature: ActivityFeature) {
     const next = new Map(byId.value);
@@ -53,7 +55,10 @@ export const useLiveStore = defineStore('live', () => {
       const message = JSON.parse((e as MessageEvent<string>).data) as ActivityEventMessage;
       const { event, ...feature } = message;
       apply(feature);
-      feed.value = [{ key: `e${event.id}`, kind: event.kind, at: event.at, activity: feature }, ...feed.value].slice(0, FEED_LENGTH);
+      feed.value = [{ key: `e${event.id}`, kind: event.kind, at: event.at, activity: feature }, ...feed.value].slice(
+        0,
+        FEED_LENGTH,
+      );
       revision.value++;
     });
   }

@@ -25,7 +25,12 @@ export const useNearbyStore = defineStore('nearby', () => {
     if (!origin.value) return;
     const ask = ++asked;
     loading.value = true;
-    const q = new URLSearchParams({ lon: String(origin.value.lon), lat: String(origin.value.lat), limit: '5', mode: 'walk' });
+    const q = new URLSearchParams({
+      lon: String(origin.value.lon),
+      lat: String(origin.value.lat),
+      limit: '5',
+      mode: 'walk',
+    });
     if (service.value) q.set('service', service.value);
     if (openNow.value) q.set('openNow', 'true');
     try {
@@ -37,7 +42,12 @@ export const useNearbyStore = defineStore('nearby', () => {
     } catch (err) {
       if (ask !== asked) return;
       answer.value = null;
-      problem.value = err instanceof ApiError && err.status === 422 ? 'tooFar' : err instanceof ApiError && err.status === 409 ? 'noNetwork' : 'failed';
+      problem.value =
+        err instanceof ApiError && err.status === 422
+          ? 'tooFar'
+          : err instanceof ApiError && err.status === 409
+            ? 'noNetwork'
+            : 'failed';
     } finally {
       if (ask === asked) loading.value = false;
     }

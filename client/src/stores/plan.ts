@@ -77,7 +77,9 @@ export const usePlanStore = defineStore('plan', () => {
     try {
       const [summary, g, p] = await Promise.all([
         api<CoverageSummary>(`/api/coverage?${query.value}`),
-        api<{ gaps: GeoJSON.FeatureCollection; uncovered: GeoJSON.FeatureCollection }>(`/api/coverage/gaps?${query.value}`),
+        api<{ gaps: GeoJSON.FeatureCollection; uncovered: GeoJSON.FeatureCollection }>(
+          `/api/coverage/gaps?${query.value}`,
+        ),
         api<GeoJSON.FeatureCollection>(`/api/coverage/partition?${query.value}`),
       ]);
       base.value = summary;
@@ -157,8 +159,10 @@ export const usePlanStore = defineStore('plan', () => {
 
   /** Saves moved and new stations (planner): moves as updates, hypothetical stations as new stations. */
   async function save() {
-    for (const [id, [lon, lat]] of moves.value) await api(`/api/stations/${id}`, { method: 'PATCH', json: { lon, lat } });
-    for (const a of added.value) await api('/api/stations', { method: 'POST', json: { name: a.name, level: 'station', lon: a.lon, lat: a.lat } });
+    for (const [id, [lon, lat]] of moves.value)
+      await api(`/api/stations/${id}`, { method: 'PATCH', json: { lon, lat } });
+    for (const a of added.value)
+      await api('/api/stations', { method: 'POST', json: { name: a.name, level: 'station', lon: a.lon, lat: a.lat } });
     moves.value = new Map();
     added.value = [];
     if (removed.value.size === 0) scenario.value = null;
@@ -168,14 +172,42 @@ export const usePlanStore = defineStore('plan', () => {
   async function suggest(k = 5) {
     suggesting.value = true;
     try {
-      suggestions.value = (await api<{ suggestions: Suggestion[] }>(`/api/siting/suggestions?k=${k}&${query.value}`)).suggestions;
+      suggestions.value = (
+        await api<{ suggestions: Suggestion[] }>(`/api/siting/suggestions?k=${k}&${query.value}`)
+      ).suggestions;
     } finally {
       suggesting.value = false;
     }
   }
 
   return {
-    minutes, levels, base, baseGaps, uncovered, partition, loading, error, moves, removed, added, scenario, scenarioBusy, suggestions, suggesting,
-    query, hasChanges, shown, gaps, load, runScenario, moveStation, toggleStation, addStation, moveAdded, discard, save, suggest,
+    minutes,
+    levels,
+    base,
+    baseGaps,
+    uncovered,
+    partition,
+    loading,
+    error,
+    moves,
+    removed,
+    added,
+    scenario,
+    scenarioBusy,
+    suggestions,
+    suggesting,
+    query,
+    hasChanges,
+    shown,
+    gaps,
+    load,
+    runScenario,
+    moveStation,
+    toggleStation,
+    addStation,
+    moveAdded,
+    discard,
+    save,
+    suggest,
   };
 });

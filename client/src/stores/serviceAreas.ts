@@ -43,11 +43,19 @@ export const useServiceAreasStore = defineStore('serviceAreas', () => {
     const [lon, lat] = probePoint.value;
     inFlight = new AbortController();
     try {
-      probe.value = await api<BandCollection>(`/api/isochrone?lon=${lon.toFixed(6)}&lat=${lat.toFixed(6)}&minutes=${bandsFor(minutes.value).join(',')}&mode=${mode.value}`, { signal: inFlight.signal });
+      probe.value = await api<BandCollection>(
+        `/api/isochrone?lon=${lon.toFixed(6)}&lat=${lat.toFixed(6)}&minutes=${bandsFor(minutes.value).join(',')}&mode=${mode.value}`,
+        { signal: inFlight.signal },
+      );
       probeError.value = null;
     } catch (err) {
       probe.value = null;
-      probeError.value = err instanceof ApiError && err.code === 'TOO_FAR_FROM_STREET' ? 'tooFar' : err instanceof Error ? err.message : String(err);
+      probeError.value =
+        err instanceof ApiError && err.code === 'TOO_FAR_FROM_STREET'
+          ? 'tooFar'
+          : err instanceof Error
+            ? err.message
+            : String(err);
     } finally {
       inFlight = null;
       if (pending) {
@@ -68,5 +76,19 @@ export const useServiceAreasStore = defineStore('serviceAreas', () => {
     probeError.value = null;
   }
 
-  return { stationAreasOn, stationAreas, stationAreasLoading, probeOn, probePoint, minutes, mode, probe, probeError, loadStationAreas, refreshProbe, placeProbe, clearProbe };
+  return {
+    stationAreasOn,
+    stationAreas,
+    stationAreasLoading,
+    probeOn,
+    probePoint,
+    minutes,
+    mode,
+    probe,
+    probeError,
+    loadStationAreas,
+    refreshProbe,
+    placeProbe,
+    clearProbe,
+  };
 });

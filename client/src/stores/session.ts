@@ -9,7 +9,9 @@ export const useSessionStore = defineStore('session', () => {
     user.value = (await api<{ user: SessionUser | null }>('/api/auth/me')).user;
   }
   async function login(username: string, password: string) {
-    user.value = (await api<{ user: SessionUser }>('/api/auth/login', { method: 'POST', json: { username, password } })).user;
+    user.value = (
+      await api<{ user: SessionUser }>('/api/auth/login', { method: 'POST', json: { username, password } })
+    ).user;
   }
   async function logout() {
     await api('/api/auth/logout', { method: 'POST' });

@@ -1,6 +1,13 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { api, type Collection, type PointFeature, type StationDetailProperties, type StationLevel, type StationProperties } from '../api';
+import {
+  api,
+  type Collection,
+  type PointFeature,
+  type StationDetailProperties,
+  type StationLevel,
+  type StationProperties,
+} from '../api';
 
 export const useStationsStore = defineStore('stations', () => {
   const collection = ref<Collection<PointFeature<StationProperties>>>({ type: 'FeatureCollection', features: [] });

@@ -15,17 +15,18 @@ export function formatOpeningHours(value: string, words: HoursWords): string[] {
   return value.split(';').map((rule) => {
     const m = /^\s*([A-Za-z,-]+)\s+([0-9:,-]+)\s*$/.exec(rule);
     if (!m) return rule.trim();
-    const dayPart = m[1]
-      .split(',')
-      .map((range) => {
-        const [a, b] = range.split('-').map((d) => DAYS.indexOf(d));
-        if (a < 0 || (b !== undefined && b < 0)) return null;
-        if (b === undefined) return words.days[a];
-        if (a === 1 && b === 0) return words.everyday;
-        return `${words.days[a]}${words.through}${words.days[b]}`;
-      });
+    const dayPart = m[1].split(',').map((range) => {
+      const [a, b] = range.split('-').map((d) => DAYS.indexOf(d));
+      if (a < 0 || (b !== undefined && b < 0)) return null;
+      if (b === undefined) return words.days[a];
+      if (a === 1 && b === 0) return words.everyday;
+      return `${words.days[a]}${words.through}${words.days[b]}`;
+    });
     if (dayPart.some((d) => d === null)) return rule.trim();
-    const times = m[2].split(',').map((t) => t.replace('-', '–')).join('、');
+    const times = m[2]
+      .split(',')
+      .map((t) => t.replace('-', '–'))
+      .join('、');
     return `${dayPart.join('、')} ${times}`;
   });
 }

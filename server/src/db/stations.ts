@@ -20,7 +20,11 @@ export const stationRowsQuery = (db: Kysely<Database>) =>
 export async function stationsFingerprint(db: Kysely<Database>): Promise<string> {
   const fp = await db
     .selectFrom('stations')
-    .select((eb) => [eb.fn.countAll<string | number>().as('n'), eb.fn.max('updated_at').as('u'), eb.fn.sum<string | number>('id').as('s')])
+    .select((eb) => [
+      eb.fn.countAll<string | number>().as('n'),
+      eb.fn.max('updated_at').as('u'),
+      eb.fn.sum<string | number>('id').as('s'),
+    ])
     .executeTakeFirstOrThrow();
   return `${fp.n}:${fp.u}:${fp.s}`;
 }

@@ -123,7 +123,10 @@ export function shapeDistrict(rng: Random, townCount: number, subdistrictCount: 
     const dx = x - townCenter[0];
     // Damp the large meander near the town so the river runs through it rather than around it.
     const damp = 1 - Math.exp(-((dx / 5000) ** 2));
-    river.push([x, townCenter[1] + offset + damp * a1 * Math.sin(dx / l1) + a2 * Math.sin(dx / l2 + ph) - a2 * Math.sin(ph)]);
+    river.push([
+      x,
+      townCenter[1] + offset + damp * a1 * Math.sin(dx / l1) + a2 * Math.sin(dx / l2 + ph) - a2 * Math.sin(ph),
+    ]);
   }
 
   return {

@@ -62,8 +62,9 @@ export function generateDemo(options: { seed?: number; now?: number } = {}): Dem
   const stems = rng.sample(TOWN_STEMS, townCount);
   const subNames = SUBDISTRICT_NAMES.slice(0, subdistrictCount);
   const townshipNames = shape.townships.map((t, i) => (t.urban ? subNames[i] : `${stems[i - subdistrictCount]}镇`));
-  const townshipCodes = shape.townships.map((t, i) =>
-    `${DISTRICT_CODE.slice(0, 6)}${String(t.urban ? i + 1 : 100 + i - subdistrictCount + 1).padStart(3, '0')}000`,
+  const townshipCodes = shape.townships.map(
+    (t, i) =>
+      `${DISTRICT_CODE.slice(0, 6)}${String(t.urban ? i + 1 : 100 + i - subdistrictCount + 1).padStart(3, '0')}000`,
   );
 
   const places = placePeople(rng, shape);
@@ -138,7 +139,15 @@ export function generateDemo(options: { seed?: number; now?: number } = {}): Dem
       label_lat: lat,
       population: p.population,
     });
-    populationPoints.push({ name: p.name, kind: p.kind, region_code: placeCodes[i], township_code: townshipCodes[p.township], lon, lat, population: p.population });
+    populationPoints.push({
+      name: p.name,
+      kind: p.kind,
+      region_code: placeCodes[i],
+      township_code: townshipCodes[p.township],
+      lon,
+      lat,
+      population: p.population,
+    });
   });
 
   // Stations stand beside a street: at the village's main lane, or by the town street nearest a community.
@@ -178,7 +187,12 @@ export function generateDemo(options: { seed?: number; now?: number } = {}): Dem
     districtName: DISTRICT_NAME,
     townshipOf: (p) => Math.max(0, townshipAt(shape, p)),
   });
-  const activities = scheduleActivities(rng, stations, allPlaces.map((p) => p.name), now);
+  const activities = scheduleActivities(
+    rng,
+    stations,
+    allPlaces.map((p) => p.name),
+    now,
+  );
 
   const iso = (t: number) => new Date(t).toISOString();
   const created = iso(now - 91 * 86_400_000);
@@ -205,7 +219,14 @@ export function generateDemo(options: { seed?: number; now?: number } = {}): Dem
         updated_at: created,
       };
     }),
-    teams: teams.map((t) => ({ station: t.station, name: t.name, category: t.category, members: t.members, leader_name: t.leaderName, leader_phone: t.leaderPhone })),
+    teams: teams.map((t) => ({
+      station: t.station,
+      name: t.name,
+      category: t.category,
+      members: t.members,
+      leader_name: t.leaderName,
+      leader_phone: t.leaderPhone,
+    })),
     activities: activities.map((a) => {
       const [lon, lat] = ll(a.p);
       return {

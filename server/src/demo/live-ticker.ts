@@ -12,8 +12,17 @@ import { TITLES } from './practice.js';
 
 export const DEMO_TITLE_PREFIX = '【演示】';
 
-export async function publishDemoActivity(db: Kysely<Database>, bus: LiveBus, now: number, rng: Random): Promise<number | null> {
-  const stations = await db.selectFrom('stations').select(['id', 'name', 'lon', 'lat', 'services', 'level']).where('level', '!=', 'point').execute();
+export async function publishDemoActivity(
+  db: Kysely<Database>,
+  bus: LiveBus,
+  now: number,
+  rng: Random,
+): Promise<number | null> {
+  const stations = await db
+    .selectFrom('stations')
+    .select(['id', 'name', 'lon', 'lat', 'services', 'level'])
+    .where('level', '!=', 'point')
+    .execute();
   if (!stations.length) return null;
   const station = rng.pick(stations);
   const services = JSON.parse(station.services) as ServiceCategory[];
@@ -46,11 +55,19 @@ export async function publishDemoActivity(db: Kysely<Database>, bus: LiveBus, no
   return eventId;
 }
 
-export function startDemoTicker(db: Kysely<Database>, bus: LiveBus, now: () => number, everyMs: number): () => Promise<void> {
+export function startDemoTicker(
+  db: Kysely<Database>,
+  bus: LiveBus,
+  now: () => number,
+  everyMs: number,
+): () => Promise<void> {
   const rng = new Random(now() % 2 ** 31);
   let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
-    if (!running) running = publishDemoActivity(db, bus, now(), rng).catch(() => null).finally(() => (running = null));
+    if (!running)
+      running = publishDemoActivity(db, bus, now(), rng)
+        .catch(() => null)
+        .finally(() => (running = null));
   }, everyMs);
   timer.unref();
   return async () => {

@@ -58,7 +58,11 @@ export class NetworkBuilder {
   }
 
   /** Adds a way through new nodes at the given points, optionally reusing a node id at either end. */
-  addPolyline(points: XY[], tags: OsmTags, options: { startNode?: number; endNode?: number; separated?: boolean; mayBridge?: boolean } = {}): number[] {
+  addPolyline(
+    points: XY[],
+    tags: OsmTags,
+    options: { startNode?: number; endNode?: number; separated?: boolean; mayBridge?: boolean } = {},
+  ): number[] {
     const ids = points.map((p, i) => {
       if (i === 0 && options.startNode !== undefined) return options.startNode;
       if (i === points.length - 1 && options.endNode !== undefined) return options.endNode;
@@ -73,7 +77,10 @@ export class NetworkBuilder {
    * segment bounding boxes, so it stays near-linear for county-sized networks.
    */
   nodeCrossings(cell = 250): void {
-    interface Seg { way: number; index: number }
+    interface Seg {
+      way: number;
+      index: number;
+    }
     const buckets = new Map<string, Seg[]>();
     const key = (cx: number, cy: number) => `${cx},${cy}`;
     this.ways.forEach((way, w) => {
@@ -110,9 +117,10 @@ export class NetworkBuilder {
           const s = list[i];
           const r = list[j];
           if (s.way === r.way && Math.abs(s.index - r.index) <= 1) continue;
-          const pairKey = s.way < r.way || (s.way === r.way && s.index < r.index)
-            ? `${s.way}:${s.index}|${r.way}:${r.index}`
-            : `${r.way}:${r.index}|${s.way}:${s.index}`;
+          const pairKey =
+            s.way < r.way || (s.way === r.way && s.index < r.index)
+              ? `${s.way}:${s.index}|${r.way}:${r.index}`
+              : `${r.way}:${r.index}|${s.way}:${s.index}`;
           if (seen.has(pairKey)) continue;
           seen.add(pairKey);
           const ws = this.ways[s.way];
@@ -195,8 +203,14 @@ export class NetworkBuilder {
         });
       const len = (a: number, b: number) => Math.hypot(this.xy[a][0] - this.xy[b][0], this.xy[a][1] - this.xy[b][1]);
       for (const w of this.ways) {
-        while (w.nodes.length > 2 && degree.get(w.nodes[0]) === 1 && len(w.nodes[0], w.nodes[1]) < maxLength) w.nodes.shift();
-        while (w.nodes.length > 2 && degree.get(w.nodes[w.nodes.length - 1]) === 1 && len(w.nodes[w.nodes.length - 1], w.nodes[w.nodes.length - 2]) < maxLength) w.nodes.pop();
+        while (w.nodes.length > 2 && degree.get(w.nodes[0]) === 1 && len(w.nodes[0], w.nodes[1]) < maxLength)
+          w.nodes.shift();
+        while (
+          w.nodes.length > 2 &&
+          degree.get(w.nodes[w.nodes.length - 1]) === 1 &&
+          len(w.nodes[w.nodes.length - 1], w.nodes[w.nodes.length - 2]) < maxLength
+        )
+          w.nodes.pop();
       }
     }
   }

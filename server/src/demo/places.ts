@@ -29,7 +29,15 @@ export function townshipAt(shape: DistrictShape, p: XY): number {
   return -1;
 }
 
-function dartThrow(rng: Random, count: number, tries: number, accept: (p: XY) => boolean, sample: () => XY, minGap: number, taken: XY[]): XY[] {
+function dartThrow(
+  rng: Random,
+  count: number,
+  tries: number,
+  accept: (p: XY) => boolean,
+  sample: () => XY,
+  minGap: number,
+  taken: XY[],
+): XY[] {
   const out: XY[] = [];
   for (let k = 0; k < tries && out.length < count; k++) {
     const p = sample();
@@ -73,7 +81,8 @@ export function placePeople(rng: Random, shape: DistrictShape): Places {
     rng,
     30,
     4000,
-    (p) => Math.hypot(p[0] - townCenter[0], p[1] - townCenter[1]) < urbanRadius - 250 && distanceToPolyline(p, river) > 120,
+    (p) =>
+      Math.hypot(p[0] - townCenter[0], p[1] - townCenter[1]) < urbanRadius - 250 && distanceToPolyline(p, river) > 120,
     () => [townCenter[0] + rng.range(-urbanRadius, urbanRadius), townCenter[1] + rng.range(-urbanRadius, urbanRadius)],
     780,
     [],
@@ -86,14 +95,24 @@ export function placePeople(rng: Random, shape: DistrictShape): Places {
   }
   shape.townships.forEach((t, i) => {
     if (t.urban) return;
-    communities.push({ name: communityName(), kind: 'community', township: i, p: [seats[i][0] + 60, seats[i][1] - 70], population: rng.int(3000, 5500), seat: true });
+    communities.push({
+      name: communityName(),
+      kind: 'community',
+      township: i,
+      p: [seats[i][0] + 60, seats[i][1] - 70],
+      population: rng.int(3000, 5500),
+      seat: true,
+    });
   });
 
   // Villages: spread over the countryside, away from the town, seats, river, motorway band and border.
   const usedVillageNames = new Set<string>();
   const villageName = () => {
     for (;;) {
-      const name = `${rng.pick(VILLAGE_PREFIXES)}${rng.pick(SURNAMES)}${rng.pick(VILLAGE_SUFFIXES)}村`.replace('村村', '村');
+      const name = `${rng.pick(VILLAGE_PREFIXES)}${rng.pick(SURNAMES)}${rng.pick(VILLAGE_SUFFIXES)}村`.replace(
+        '村村',
+        '村',
+      );
       if (!usedVillageNames.has(name)) {
         usedVillageNames.add(name);
         return name;
@@ -121,7 +140,13 @@ export function placePeople(rng: Random, shape: DistrictShape): Places {
     const township = townshipAt(shape, p);
     if (township < 0) continue;
     const big = rng.chance(0.2);
-    villages.push({ name: villageName(), kind: 'village', township, p, population: big ? rng.int(1500, 2500) : rng.int(300, 1500) });
+    villages.push({
+      name: villageName(),
+      kind: 'village',
+      township,
+      p,
+      population: big ? rng.int(1500, 2500) : rng.int(300, 1500),
+    });
   }
   return { seats, communities, villages };
 }

@@ -60,7 +60,16 @@ export const CATEGORY_LABELS: Record<ServiceCategory, string> = {
 };
 
 const CATEGORY_WEIGHTS: Record<ServiceCategory, number> = {
-  theory: 20, culture: 17, science: 8, health: 12, law: 6, sports: 6, elderly: 12, children: 8, environment: 8, customs: 4,
+  theory: 20,
+  culture: 17,
+  science: 8,
+  health: 12,
+  law: 6,
+  sports: 6,
+  elderly: 12,
+  children: 8,
+  environment: 8,
+  customs: 4,
 };
 
 export const TITLES: Record<ServiceCategory, string[]> = {
@@ -95,7 +104,13 @@ export function fakePhone(rng: Random): string {
 
 function pickServices(rng: Random, count: number): ServiceCategory[] {
   const chosen = new Set<ServiceCategory>(['theory']);
-  while (chosen.size < count) chosen.add(rng.weighted(SERVICE_CATEGORIES, SERVICE_CATEGORIES.map((c) => CATEGORY_WEIGHTS[c])));
+  while (chosen.size < count)
+    chosen.add(
+      rng.weighted(
+        SERVICE_CATEGORIES,
+        SERVICE_CATEGORIES.map((c) => CATEGORY_WEIGHTS[c]),
+      ),
+    );
   return SERVICE_CATEGORIES.filter((c) => chosen.has(c));
 }
 
@@ -157,7 +172,10 @@ export function layPracticeNetwork(rng: Random, input: PracticeInput): { station
       address: `${input.districtName}${input.townshipNames[place.township]}${place.name}${place.kind === 'community' ? '党群服务中心' : '村委会'}`,
       hours: rng.pick(STATION_HOURS),
       services: pickServices(rng, rng.int(3, 6)),
-      description: place.kind === 'community' ? '依托社区党群服务中心建设，设有图书阅览室、多功能活动室。' : '依托村党群服务中心建设，设有农家书屋、文化活动广场。',
+      description:
+        place.kind === 'community'
+          ? '依托社区党群服务中心建设，设有图书阅览室、多功能活动室。'
+          : '依托村党群服务中心建设，设有农家书屋、文化活动广场。',
     });
   });
   // Points: bases and service posts, most in town, some at seats and villages.
@@ -172,8 +190,16 @@ export function layPracticeNetwork(rng: Random, input: PracticeInput): { station
       p,
       address: `${input.districtName}${input.townshipNames[input.townshipOf(p)]}`,
       hours: site.kind === 'transport' || site.kind === 'hospital' ? 'Mo-Su 08:00-18:00' : rng.pick(STATION_HOURS),
-      services: site.kind === 'hospital' ? ['health', 'elderly'] : site.kind === 'base' ? pickServices(rng, 3) : ['theory', 'culture', 'environment'],
-      description: site.kind === 'base' ? '新时代文明实践基地，承接参观学习和主题实践活动。' : '志愿服务岗，提供咨询引导、便民服务。',
+      services:
+        site.kind === 'hospital'
+          ? ['health', 'elderly']
+          : site.kind === 'base'
+            ? pickServices(rng, 3)
+            : ['theory', 'culture', 'environment'],
+      description:
+        site.kind === 'base'
+          ? '新时代文明实践基地，承接参观学习和主题实践活动。'
+          : '志愿服务岗，提供咨询引导、便民服务。',
     });
   });
   const villages = input.places.map((p, i) => ({ ...p, i })).filter((p) => p.kind === 'village');
@@ -225,11 +251,17 @@ const CST = 8 * HOUR;
  * mix of categories follows typical practice work, bigger stations hold more and larger activities,
  * and a handful are running at `now`.
  */
-export function scheduleActivities(rng: Random, stations: DemoStation[], placeNames: string[], now: number): DemoActivity[] {
+export function scheduleActivities(
+  rng: Random,
+  stations: DemoStation[],
+  placeNames: string[],
+  now: number,
+): DemoActivity[] {
   const out: DemoActivity[] = [];
   const dayStart = Math.floor((now + CST) / DAY) * DAY - CST; // local midnight today, as UTC ms
   const weekdayWeight = [1.25, 0.8, 1, 1, 0.95, 1, 1.35]; // Sunday first
-  const rate = (s: DemoStation) => (s.level === 'center' ? 1.1 : s.level === 'institute' ? 0.6 : s.level === 'station' ? 0.22 : 0.1);
+  const rate = (s: DemoStation) =>
+    s.level === 'center' ? 1.1 : s.level === 'institute' ? 0.6 : s.level === 'station' ? 0.22 : 0.1;
   const place = (s: DemoStation) => (s.place !== null ? placeNames[s.place] : s.level === 'station' ? '社区' : '基层');
   for (let d = -90; d <= 7; d++) {
     const day = dayStart + d * DAY;
@@ -241,7 +273,10 @@ export function scheduleActivities(rng: Random, stations: DemoStation[], placeNa
       let count = Math.floor(expected);
       if (rng.next() < expected - count) count++;
       for (let k = 0; k < count; k++) {
-        const category = rng.weighted(s.services, s.services.map((c) => CATEGORY_WEIGHTS[c]));
+        const category = rng.weighted(
+          s.services,
+          s.services.map((c) => CATEGORY_WEIGHTS[c]),
+        );
         const startHour = rng.weighted([8.5, 9, 9.5, 14, 14.5, 15, 16, 19], [2, 4, 2, 3, 3, 2, 1, 1.5]);
         const startsAt = day + startHour * HOUR;
         const endsAt = startsAt + rng.weighted([1, 1.5, 2, 3], [3, 3, 3, 1]) * HOUR;

@@ -86,7 +86,10 @@ export function layStreets(rng: Random, shape: DistrictShape, places: Places, to
     let run: number[] = [];
     const flush = () => {
       if (run.length >= 2) {
-        const tags: OsmTags = { highway: main ? (mayBridge ? 'primary' : 'secondary') : rng.chance(0.15) ? 'tertiary' : 'residential', name };
+        const tags: OsmTags = {
+          highway: main ? (mayBridge ? 'primary' : 'secondary') : rng.chance(0.15) ? 'tertiary' : 'residential',
+          name,
+        };
         b.addWay(run, tags, { mayBridge });
       }
       run = [];
@@ -104,12 +107,21 @@ export function layStreets(rng: Random, shape: DistrictShape, places: Places, to
     flush();
   };
   xs.forEach((x, i) => {
-    const name = x.main ? `${URBAN_MAIN_ROADS_NS[mainNs++ % URBAN_MAIN_ROADS_NS.length]}` : `${URBAN_LOCAL_ROADS[local++ % URBAN_LOCAL_ROADS.length]}路`;
+    const name = x.main
+      ? `${URBAN_MAIN_ROADS_NS[mainNs++ % URBAN_MAIN_ROADS_NS.length]}`
+      : `${URBAN_LOCAL_ROADS[local++ % URBAN_LOCAL_ROADS.length]}路`;
     layLine(grid[i], x.main, name, bridgeLines.has(i));
   });
   ys.forEach((y, j) => {
-    const name = y.main ? `${URBAN_MAIN_ROADS_EW[mainEw++ % URBAN_MAIN_ROADS_EW.length]}` : `${URBAN_LOCAL_ROADS[local++ % URBAN_LOCAL_ROADS.length]}街`;
-    layLine(grid.map((col) => col[j]), y.main, name, false);
+    const name = y.main
+      ? `${URBAN_MAIN_ROADS_EW[mainEw++ % URBAN_MAIN_ROADS_EW.length]}`
+      : `${URBAN_LOCAL_ROADS[local++ % URBAN_LOCAL_ROADS.length]}街`;
+    layLine(
+      grid.map((col) => col[j]),
+      y.main,
+      name,
+      false,
+    );
   });
   // Footpaths through a quarter of the blocks; they overshoot the streets by 4 m so noding joins them.
   for (let i = 0; i + 1 < xs.length; i++)
@@ -118,14 +130,29 @@ export function layStreets(rng: Random, shape: DistrictShape, places: Places, to
       if (!rng.chance(0.25)) continue;
       if (rng.chance(0.5)) {
         const x = (xs[i].v + xs[i + 1].v) / 2 + rng.range(-15, 15);
-        b.addPolyline([[x, ys[j].v - 4], [x, ys[j + 1].v + 4]], { highway: 'footway' });
+        b.addPolyline(
+          [
+            [x, ys[j].v - 4],
+            [x, ys[j + 1].v + 4],
+          ],
+          { highway: 'footway' },
+        );
       } else {
         const y = (ys[j].v + ys[j + 1].v) / 2 + rng.range(-15, 15);
-        b.addPolyline([[xs[i].v - 4, y], [xs[i + 1].v + 4, y]], { highway: 'footway' });
+        b.addPolyline(
+          [
+            [xs[i].v - 4, y],
+            [xs[i + 1].v + 4, y],
+          ],
+          { highway: 'footway' },
+        );
       }
     }
   // Embankment roads along both banks inside the town.
-  for (const [d, name] of [[70, '滨河北路'], [-70, '滨河南路']] as const) {
+  for (const [d, name] of [
+    [70, '滨河北路'],
+    [-70, '滨河南路'],
+  ] as const) {
     const bank = offsetPolyline(river, d).filter((p) => insideTown(p));
     if (bank.length >= 2) b.addPolyline(bank, { highway: 'tertiary', name });
   }
@@ -160,8 +187,14 @@ export function layStreets(rng: Random, shape: DistrictShape, places: Places, to
     const townName = townshipNames[ti].replace(/镇$/, '');
     const mid = Math.floor(size / 2);
     for (let i = 0; i < size; i++) {
-      b.addWay(ids[i], i === mid ? { highway: 'tertiary', name: `${townName}大街` } : { highway: 'residential' }, { mayBridge: true });
-      b.addWay(ids.map((col) => col[i]), i === mid ? { highway: 'tertiary', name: `${townName}中路` } : { highway: 'residential' }, { mayBridge: true });
+      b.addWay(ids[i], i === mid ? { highway: 'tertiary', name: `${townName}大街` } : { highway: 'residential' }, {
+        mayBridge: true,
+      });
+      b.addWay(
+        ids.map((col) => col[i]),
+        i === mid ? { highway: 'tertiary', name: `${townName}中路` } : { highway: 'residential' },
+        { mayBridge: true },
+      );
     }
     seatNodes.push(ids[mid][mid]);
     seatGrids.push(ids.flat());
@@ -183,21 +216,35 @@ export function layStreets(rng: Random, shape: DistrictShape, places: Places, to
     for (const n of pool) if (dist(b.xy[n], seat) < dist(b.xy[start], seat)) start = n;
     const pts = wigglyRoad(rng, b.xy[start], seat, 180, 500);
     const ref = `X${String(countyRef++).padStart(3, '0')}`;
-    const ids = b.addPolyline(pts, { highway: 'secondary', ref, name: `${DISTRICT_NAME[0]}${townshipNames[ti][0]}公路` }, { startNode: start, endNode: seatNodes[ti], mayBridge: true });
+    const ids = b.addPolyline(
+      pts,
+      { highway: 'secondary', ref, name: `${DISTRICT_NAME[0]}${townshipNames[ti][0]}公路` },
+      { startNode: start, endNode: seatNodes[ti], mayBridge: true },
+    );
     backbone.push(...ids, ...seatGrids[ti]);
   });
   const rural = shape.townships.map((t, i) => i).filter((i) => !shape.townships[i].urban);
   const linked = new Set<string>();
   let townshipRef = 1;
   for (const i of rural) {
-    const others = rural.filter((j) => j !== i).sort((p, q) => dist(places.seats[i], places.seats[p]) - dist(places.seats[i], places.seats[q]));
+    const others = rural
+      .filter((j) => j !== i)
+      .sort((p, q) => dist(places.seats[i], places.seats[p]) - dist(places.seats[i], places.seats[q]));
     for (const j of others.slice(0, 2)) {
       const key = i < j ? `${i}-${j}` : `${j}-${i}`;
       if (linked.has(key)) continue;
       linked.add(key);
-      const from = seatGrids[i].reduce((best, n) => (dist(b.xy[n], places.seats[j]) < dist(b.xy[best], places.seats[j]) ? n : best));
-      const to = seatGrids[j].reduce((best, n) => (dist(b.xy[n], places.seats[i]) < dist(b.xy[best], places.seats[i]) ? n : best));
-      const ids = b.addPolyline(wigglyRoad(rng, b.xy[from], b.xy[to], 180, 700), { highway: 'tertiary', ref: `Y${String(townshipRef++).padStart(3, '0')}` }, { startNode: from, endNode: to, mayBridge: true });
+      const from = seatGrids[i].reduce((best, n) =>
+        dist(b.xy[n], places.seats[j]) < dist(b.xy[best], places.seats[j]) ? n : best,
+      );
+      const to = seatGrids[j].reduce((best, n) =>
+        dist(b.xy[n], places.seats[i]) < dist(b.xy[best], places.seats[i]) ? n : best,
+      );
+      const ids = b.addPolyline(
+        wigglyRoad(rng, b.xy[from], b.xy[to], 180, 700),
+        { highway: 'tertiary', ref: `Y${String(townshipRef++).padStart(3, '0')}` },
+        { startNode: from, endNode: to, mayBridge: true },
+      );
       backbone.push(...ids);
     }
   }
@@ -213,7 +260,10 @@ export function layStreets(rng: Random, shape: DistrictShape, places: Places, to
   b.addWay(eb, motorwayTags, { separated: true, mayBridge: true });
   b.addWay(wb, motorwayTags, { separated: true, mayBridge: true });
   // The access road: the central main north-south street continues north across the motorway.
-  const centralLine = xs.reduce((best, x, i) => (x.main && Math.abs(x.v - c[0]) < Math.abs(xs[best].v - c[0]) ? i : best), 0);
+  const centralLine = xs.reduce(
+    (best, x, i) => (x.main && Math.abs(x.v - c[0]) < Math.abs(xs[best].v - c[0]) ? i : best),
+    0,
+  );
   const northEnd = [...grid[centralLine]].reverse().find((n) => n >= 0)!;
   const x0 = b.xy[northEnd][0];
   const my0 = myAt(x0);
@@ -221,19 +271,34 @@ export function layStreets(rng: Random, shape: DistrictShape, places: Places, to
   for (let y = b.xy[northEnd][1] + 200; y < my0 + 1500; y += 200) access.push([x0, y]);
   const p1 = b.addNode([x0, my0 - 220]);
   const p2 = b.addNode([x0, my0 + 220]);
-  const accessIds = [northEnd, ...access.filter((p) => p[1] < my0 - 220).map((p) => b.addNode(p)), p1, p2, ...access.filter((p) => p[1] > my0 + 220).map((p) => b.addNode(p))];
+  const accessIds = [
+    northEnd,
+    ...access.filter((p) => p[1] < my0 - 220).map((p) => b.addNode(p)),
+    p1,
+    p2,
+    ...access.filter((p) => p[1] > my0 + 220).map((p) => b.addNode(p)),
+  ];
   b.addWay(accessIds, { highway: 'primary', name: '迎宾大道' }, { mayBridge: true });
   backbone.push(...accessIds);
-  const nearestIndex = (x: number) => mx.reduce((best, v, i) => (Math.abs(v - x) < Math.abs(mx[best] - x) ? i : best), 0);
+  const nearestIndex = (x: number) =>
+    mx.reduce((best, v, i) => (Math.abs(v - x) < Math.abs(mx[best] - x) ? i : best), 0);
   const ramp = { highway: 'motorway_link', oneway: 'yes' };
   const ebOn = eb[nearestIndex(x0 + 600)];
   const ebOff = eb[nearestIndex(x0 - 600)];
   const wbOn = wb[wb.length - 1 - nearestIndex(x0 - 600)];
   const wbOff = wb[wb.length - 1 - nearestIndex(x0 + 600)];
   b.addPolyline([b.xy[p1], [x0 + 250, my0 - 90], b.xy[ebOn]], ramp, { startNode: p1, endNode: ebOn, separated: true });
-  b.addPolyline([b.xy[ebOff], [x0 - 250, my0 - 90], b.xy[p1]], ramp, { startNode: ebOff, endNode: p1, separated: true });
+  b.addPolyline([b.xy[ebOff], [x0 - 250, my0 - 90], b.xy[p1]], ramp, {
+    startNode: ebOff,
+    endNode: p1,
+    separated: true,
+  });
   b.addPolyline([b.xy[p2], [x0 - 250, my0 + 90], b.xy[wbOn]], ramp, { startNode: p2, endNode: wbOn, separated: true });
-  b.addPolyline([b.xy[wbOff], [x0 + 250, my0 + 90], b.xy[p2]], ramp, { startNode: wbOff, endNode: p2, separated: true });
+  b.addPolyline([b.xy[wbOff], [x0 + 250, my0 + 90], b.xy[p2]], ramp, {
+    startNode: wbOff,
+    endNode: p2,
+    separated: true,
+  });
 
   // ---- Villages: lanes, and a road (村道) to the nearest road on their bank of the river ----------------
   const villageCenterNodes: number[] = [];
@@ -256,8 +321,15 @@ export function layStreets(rng: Random, shape: DistrictShape, places: Places, to
         const len = rng.range(110, 240);
         const o = b.xy[laneIds[k]];
         const end: XY = [o[0] - dy * len * sgn + rng.range(-10, 10), o[1] + dx * len * sgn + rng.range(-10, 10)];
-        const tags = rng.weighted([{ highway: 'service' }, { highway: 'residential' }, { highway: 'path' }], [0.45, 0.3, 0.25]);
-        b.addPolyline([o, [(o[0] + end[0]) / 2, (o[1] + end[1]) / 2], end], { ...tags }, { startNode: laneIds[k], mayBridge: true });
+        const tags = rng.weighted(
+          [{ highway: 'service' }, { highway: 'residential' }, { highway: 'path' }],
+          [0.45, 0.3, 0.25],
+        );
+        b.addPolyline(
+          [o, [(o[0] + end[0]) / 2, (o[1] + end[1]) / 2], end],
+          { ...tags },
+          { startNode: laneIds[k], mayBridge: true },
+        );
       }
     }
     const ends = [laneIds[0], laneIds[laneIds.length - 1]];
@@ -274,12 +346,20 @@ export function layStreets(rng: Random, shape: DistrictShape, places: Places, to
     };
     const target = nearest(v.p, () => false);
     const from = dist(b.xy[ends[0]], b.xy[target]) < dist(b.xy[ends[1]], b.xy[target]) ? ends[0] : ends[1];
-    b.addPolyline(wigglyRoad(rng, b.xy[from], b.xy[target], 150, 150), { highway: 'unclassified' }, { startNode: from, endNode: target, mayBridge: true });
+    b.addPolyline(
+      wigglyRoad(rng, b.xy[from], b.xy[target], 150, 150),
+      { highway: 'unclassified' },
+      { startNode: from, endNode: target, mayBridge: true },
+    );
     if (rng.chance(0.35)) {
       const other = from === ends[0] ? ends[1] : ends[0];
       const t2 = nearest(b.xy[other], (n) => dist(b.xy[n], b.xy[target]) < 900 || dist(b.xy[n], v.p) < 600);
       if (t2 >= 0 && dist(b.xy[t2], b.xy[other]) < 3000) {
-        b.addPolyline(wigglyRoad(rng, b.xy[other], b.xy[t2], 150, 150), { highway: 'unclassified' }, { startNode: other, endNode: t2, mayBridge: true });
+        b.addPolyline(
+          wigglyRoad(rng, b.xy[other], b.xy[t2], 150, 150),
+          { highway: 'unclassified' },
+          { startNode: other, endNode: t2, mayBridge: true },
+        );
       }
     }
     backbone.push(...laneIds);
@@ -287,7 +367,8 @@ export function layStreets(rng: Random, shape: DistrictShape, places: Places, to
 
   // ---- Noding, the river, cleanup -----------------------------------------------------------------
   b.nodeCrossings();
-  const bridgeName = (tags: OsmTags) => (tags.name ? `${tags.name}${RIVER_NAME}桥` : tags.ref ? `${tags.ref}${RIVER_NAME}桥` : undefined);
+  const bridgeName = (tags: OsmTags) =>
+    tags.name ? `${tags.name}${RIVER_NAME}桥` : tags.ref ? `${tags.ref}${RIVER_NAME}桥` : undefined;
   b.applyRiver(river, bridgeName);
   b.trimStubs(8);
   b.addFeatureWay(river, { waterway: 'river', name: RIVER_NAME });

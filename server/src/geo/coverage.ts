@@ -72,7 +72,14 @@ export interface CoverageResult {
 }
 
 /** Time from the search to a point on an edge, travelling from the stations towards it. */
-function timeOnEdge(net: ModeNetwork, time: Float64Array, label: Int32Array, seeds: Map<number, (EdgeSeed & { station: number })[]>, e: number, along: number): [number, number] {
+function timeOnEdge(
+  net: ModeNetwork,
+  time: Float64Array,
+  label: Int32Array,
+  seeds: Map<number, (EdgeSeed & { station: number })[]>,
+  e: number,
+  along: number,
+): [number, number] {
   const { graph, edgeTime } = net;
   const length = graph.edgeLength[e];
   const perMetre = length > 0 ? edgeTime[e] / length : 0;
@@ -119,8 +126,10 @@ export function computeCoverage(net: ModeNetwork, input: CoverageInput, options:
     const e = snap.edge;
     const length = graph.edgeLength[e];
     const perMetre = length > 0 ? edgeTime[e] / length : 0;
-    if (graph.edgeOneway[e] !== -1) sources.push({ node: graph.edgeTo[e], time: connector + (length - snap.along) * perMetre, label: station });
-    if (graph.edgeOneway[e] !== 1) sources.push({ node: graph.edgeFrom[e], time: connector + snap.along * perMetre, label: station });
+    if (graph.edgeOneway[e] !== -1)
+      sources.push({ node: graph.edgeTo[e], time: connector + (length - snap.along) * perMetre, label: station });
+    if (graph.edgeOneway[e] !== 1)
+      sources.push({ node: graph.edgeFrom[e], time: connector + snap.along * perMetre, label: station });
     const seed = { edge: e, along: snap.along, time: connector, station };
     seedList.push(seed);
     const list = seeds.get(e);
@@ -133,7 +142,13 @@ export function computeCoverage(net: ModeNetwork, input: CoverageInput, options:
   const pointTime = new Float64Array(input.population.length).fill(Infinity);
   const pointStation = new Int32Array(input.population.length).fill(-1);
   const pointStatus = new Uint8Array(input.population.length);
-  const regions: RegionCoverage[] = input.regions.map(() => ({ cells: 0, coveredCells: 0, population: 0, coveredPopulation: 0, unreachablePopulation: 0 }));
+  const regions: RegionCoverage[] = input.regions.map(() => ({
+    cells: 0,
+    coveredCells: 0,
+    population: 0,
+    coveredPopulation: 0,
+    unreachablePopulation: 0,
+  }));
   input.population.forEach((p, i) => {
     const r = regions[p.region];
     if (r) r.population += p.population;
@@ -186,8 +201,15 @@ export function computeCoverage(net: ModeNetwork, input: CoverageInput, options:
 }
 
 /** One district-wide grid in a local plane at the regions' centre, and the region of each node. */
-export function rasterizeRegions(regions: { geometry: AreaGeometry }[], cell: number, fallback?: { lon: number; lat: number }): AreaGrid {
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+export function rasterizeRegions(
+  regions: { geometry: AreaGeometry }[],
+  cell: number,
+  fallback?: { lon: number; lat: number },
+): AreaGrid {
+  let w = Infinity,
+    s = Infinity,
+    e = -Infinity,
+    n = -Infinity;
   for (const region of regions) {
     const polygons = region.geometry.type === 'Polygon' ? [region.geometry.coordinates] : region.geometry.coordinates;
     for (const poly of polygons)
@@ -216,7 +238,9 @@ export function rasterizeRegions(regions: { geometry: AreaGeometry }[], cell: nu
   const regionOf = new Uint16Array(width * height);
   const regionBox = regions.map(() => ({ i0: Infinity, i1: -Infinity, j0: Infinity, j1: -Infinity }));
   regions.forEach((region, k) => {
-    const rings = (region.geometry.type === 'Polygon' ? [region.geometry.coordinates] : region.geometry.coordinates).flat();
+    const rings = (
+      region.geometry.type === 'Polygon' ? [region.geometry.coordinates] : region.geometry.coordinates
+    ).flat();
     const xs: number[] = [];
     for (let j = 0; j < height; j++) {
       const y = minY + j * cell;
@@ -254,7 +278,11 @@ export function rasterizeRegions(regions: { geometry: AreaGeometry }[], cell: nu
  * The parts of region k outside every service area, as MultiPolygon coordinates (lon/lat), largest
  * first. Contoured on the coverage grid: the region's border follows the grid to within half a cell.
  */
-export function gapPolygons(result: CoverageResult, k: number, minAreaM2 = 2 * result.cellAreaM2): { coordinates: number[][][]; areaM2: number }[] {
+export function gapPolygons(
+  result: CoverageResult,
+  k: number,
+  minAreaM2 = 2 * result.cellAreaM2,
+): { coordinates: number[][][]; areaM2: number }[] {
   const box = result.regionBox[k];
   if (!Number.isFinite(box.i0)) return [];
   const { grid, field, regionOf, budget } = result;

@@ -47,7 +47,10 @@ export function polylineLengthM(coords: ArrayLike<readonly number[]>): number {
 export class LocalPlane {
   readonly kx: number;
   readonly ky: number;
-  constructor(readonly lon0: number, readonly lat0: number) {
+  constructor(
+    readonly lon0: number,
+    readonly lat0: number,
+  ) {
     const k = metresPerDegree(lat0);
     this.kx = k.kx;
     this.ky = k.ky;

@@ -37,7 +37,10 @@ export interface GraphBuildReport {
   missingNodeRefs: number;
 }
 
-export function buildStreetGraph(osm: OsmData, mode: TravelMode = 'walk'): { graph: StreetGraph; report: GraphBuildReport } {
+export function buildStreetGraph(
+  osm: OsmData,
+  mode: TravelMode = 'walk',
+): { graph: StreetGraph; report: GraphBuildReport } {
   const accept = modeFilter(mode);
   const ways = osm.ways.filter((w) => accept(w.tags));
   let missingNodeRefs = 0;

@@ -6,7 +6,10 @@
  */
 
 // Cell edges: B(ottom), R(ight), T(op), L(eft). Segments run with the inside on their left.
-const B = 0, R = 1, T = 2, L = 3;
+const B = 0,
+  R = 1,
+  T = 2,
+  L = 3;
 const SEGMENTS: (number[] | null)[] = [
   null, // 0: all outside
   [B, L], // 1: bottom-left inside
@@ -32,7 +35,13 @@ export function contourRings(values: ArrayLike<number>, width: number, height: n
   // Edge ids: horizontal edge from (i,j) to (i+1,j) is 2*(j*width+i); vertical from (i,j) to (i,j+1) is +1.
   const next = new Map<number, number>();
   const edgeId = (i: number, j: number, side: number) =>
-    side === B ? 2 * (j * width + i) : side === T ? 2 * ((j + 1) * width + i) : side === L ? 2 * (j * width + i) + 1 : 2 * (j * width + i + 1) + 1;
+    side === B
+      ? 2 * (j * width + i)
+      : side === T
+        ? 2 * ((j + 1) * width + i)
+        : side === L
+          ? 2 * (j * width + i) + 1
+          : 2 * (j * width + i + 1) + 1;
   const link = (i: number, j: number, from: number, to: number) => next.set(edgeId(i, j, from), edgeId(i, j, to));
   for (let j = 0; j + 1 < height; j++) {
     for (let i = 0; i + 1 < width; i++) {
@@ -49,10 +58,10 @@ export function contourRings(values: ArrayLike<number>, width: number, height: n
       }
       const centerInside = (bl + br + tl + tr) / 4 <= level;
       if (code === 5) {
-        if (centerInside) link(i, j, B, R), link(i, j, T, L);
-        else link(i, j, B, L), link(i, j, T, R);
-      } else if (centerInside) link(i, j, L, B), link(i, j, R, T);
-      else link(i, j, R, B), link(i, j, L, T);
+        if (centerInside) (link(i, j, B, R), link(i, j, T, L));
+        else (link(i, j, B, L), link(i, j, T, R));
+      } else if (centerInside) (link(i, j, L, B), link(i, j, R, T));
+      else (link(i, j, R, B), link(i, j, L, T));
     }
   }
   const point = (id: number): [number, number] => {
@@ -107,7 +116,10 @@ function inRing(x: number, y: number, ring: GridRing): boolean {
 /** Groups rings into polygons: each hole goes to the smallest outer ring that contains it. */
 export function ringsToPolygons(rings: GridRing[]): GridRing[][] {
   const box = (r: GridRing) => {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    let x0 = Infinity,
+      y0 = Infinity,
+      x1 = -Infinity,
+      y1 = -Infinity;
     for (const [x, y] of r) {
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
@@ -116,11 +128,15 @@ export function ringsToPolygons(rings: GridRing[]): GridRing[][] {
     }
     return [x0, y0, x1, y1];
   };
-  const outers = rings.filter((r) => signedArea2(r) > 0).map((r) => ({ ring: r, area: signedArea2(r), box: box(r), holes: [] as GridRing[] }));
+  const outers = rings
+    .filter((r) => signedArea2(r) > 0)
+    .map((r) => ({ ring: r, area: signedArea2(r), box: box(r), holes: [] as GridRing[] }));
   outers.sort((a, b) => a.area - b.area);
   for (const hole of rings.filter((r) => signedArea2(r) < 0)) {
     const [x, y] = hole[0];
-    const owner = outers.find((o) => x >= o.box[0] && x <= o.box[2] && y >= o.box[1] && y <= o.box[3] && inRing(x, y, o.ring));
+    const owner = outers.find(
+      (o) => x >= o.box[0] && x <= o.box[2] && y >= o.box[1] && y <= o.box[3] && inRing(x, y, o.ring),
+    );
     if (owner) owner.holes.push(hole);
   }
   return outers.sort((a, b) => b.area - a.area).map((o) => [o.ring, ...o.holes]);

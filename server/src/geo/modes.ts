@@ -5,9 +5,21 @@ export const WALK_SPEED = 4 / 3.6; // m/s
 
 /** Car speeds in km/h by highway class, for Chinese county roads in ordinary traffic. */
 const DRIVE_KMH: Record<string, number> = {
-  motorway: 100, motorway_link: 50, trunk: 70, trunk_link: 40, primary: 50, primary_link: 35, secondary: 45,
-  secondary_link: 30, tertiary: 40, tertiary_link: 30, unclassified: 30, residential: 25, living_street: 10,
-  service: 15, road: 25,
+  motorway: 100,
+  motorway_link: 50,
+  trunk: 70,
+  trunk_link: 40,
+  primary: 50,
+  primary_link: 35,
+  secondary: 45,
+  secondary_link: 30,
+  tertiary: 40,
+  tertiary_link: 30,
+  unclassified: 30,
+  residential: 25,
+  living_street: 10,
+  service: 15,
+  road: 25,
 };
 
 export interface ModeProfile {

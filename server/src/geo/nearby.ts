@@ -39,7 +39,11 @@ export const DEFAULT_NEARBY_CUTOFF = 30 * 60;
 export const DEFAULT_NEARBY_MAX_CUTOFF = 4 * 3600;
 
 /** Each station's point on the network (null farther than `maxSnapM` from every street). */
-export function snapStations(net: ModeNetwork, stations: { lon: number; lat: number }[], maxSnapM = DEFAULT_MAX_SNAP_M): (Snap | null)[] {
+export function snapStations(
+  net: ModeNetwork,
+  stations: { lon: number; lat: number }[],
+  maxSnapM = DEFAULT_MAX_SNAP_M,
+): (Snap | null)[] {
   return stations.map((s) => snapToStreet(net.graph, net.street, s.lon, s.lat, maxSnapM));
 }
 
@@ -151,9 +155,11 @@ function pointsBetween(net: ModeNetwork, e: number, from: number, to: number, ou
   const first = edgeGeomStart[e];
   const last = edgeGeomStart[e + 1] - 1;
   if (from <= to) {
-    for (let g = first; g <= last; g++) if (offset[g] > from && offset[g] < to) out.push([round7(geomLon[g]), round7(geomLat[g])]);
+    for (let g = first; g <= last; g++)
+      if (offset[g] > from && offset[g] < to) out.push([round7(geomLon[g]), round7(geomLat[g])]);
   } else {
-    for (let g = last; g >= first; g--) if (offset[g] < from && offset[g] > to) out.push([round7(geomLon[g]), round7(geomLat[g])]);
+    for (let g = last; g >= first; g--)
+      if (offset[g] < from && offset[g] > to) out.push([round7(geomLon[g]), round7(geomLat[g])]);
   }
 }
 
@@ -173,7 +179,10 @@ function routeTo(
 ): { metres: number; route: number[][] } {
   const { graph } = net;
   const { edgeFrom, edgeTo, edgeLength, edgeGeomStart, geomLon, geomLat } = graph;
-  const route: number[][] = [[lon, lat], [round7(origin.lon), round7(origin.lat)]];
+  const route: number[][] = [
+    [lon, lat],
+    [round7(origin.lon), round7(origin.lat)],
+  ];
   let metres = origin.distance + target.distance;
   if (how === VIA_DIRECT) {
     pointsBetween(net, origin.edge, origin.along, target.along, route);
@@ -192,7 +201,8 @@ function routeTo(
     const e = origin.edge;
     const length = edgeLength[e];
     const oneway = graph.edgeOneway[e];
-    const fromEnd = edgeFrom[e] === x && oneway !== 1 && (edgeTo[e] !== x || oneway === -1 || origin.along <= length - origin.along);
+    const fromEnd =
+      edgeFrom[e] === x && oneway !== 1 && (edgeTo[e] !== x || oneway === -1 || origin.along <= length - origin.along);
     const end = fromEnd ? 0 : length;
     pointsBetween(net, e, origin.along, end, route);
     route.push(vertexPoint(net, x));

@@ -21,42 +21,81 @@ export const TRAVEL_MODES: readonly TravelMode[] = ['walk', 'bike', 'ebike', 'dr
 
 /** Highway values the osmnx `walk` filter leaves out. */
 const NOT_WALKABLE = new Set([
-  'abandoned', 'bus_guideway', 'construction', 'cycleway', 'motor', 'no', 'planned', 'platform', 'proposed',
-  'raceway', 'motorway', 'motorway_link',
+  'abandoned',
+  'bus_guideway',
+  'construction',
+  'cycleway',
+  'motor',
+  'no',
+  'planned',
+  'platform',
+  'proposed',
+  'raceway',
+  'motorway',
+  'motorway_link',
 ]);
 
 /** The osmnx `walk` filter, as given in the design. */
 export function isWalkable(tags: OsmTags): boolean {
   const highway = tags.highway;
   if (!highway || NOT_WALKABLE.has(highway)) return false;
-  if (tags.area === 'yes' || tags.foot === 'no' || tags.access === 'private' || tags.service === 'private') return false;
+  if (tags.area === 'yes' || tags.foot === 'no' || tags.access === 'private' || tags.service === 'private')
+    return false;
   if ((highway === 'trunk' || highway === 'trunk_link') && tags.foot !== 'yes') return false;
   return true;
 }
 
 const DRIVABLE = new Set([
-  'motorway', 'motorway_link', 'trunk', 'trunk_link', 'primary', 'primary_link', 'secondary', 'secondary_link',
-  'tertiary', 'tertiary_link', 'unclassified', 'residential', 'living_street', 'service', 'road',
+  'motorway',
+  'motorway_link',
+  'trunk',
+  'trunk_link',
+  'primary',
+  'primary_link',
+  'secondary',
+  'secondary_link',
+  'tertiary',
+  'tertiary_link',
+  'unclassified',
+  'residential',
+  'living_street',
+  'service',
+  'road',
 ]);
 
 /** The osmnx `drive` filter in spirit: roads a car may use. */
 export function isDrivable(tags: OsmTags): boolean {
   const highway = tags.highway;
   if (!highway || !DRIVABLE.has(highway)) return false;
-  if (tags.area === 'yes' || tags.access === 'private' || tags.access === 'no' || tags.motor_vehicle === 'no') return false;
+  if (tags.area === 'yes' || tags.access === 'private' || tags.access === 'no' || tags.motor_vehicle === 'no')
+    return false;
   if (tags.service === 'parking_aisle' || tags.service === 'driveway' || tags.service === 'private') return false;
   return true;
 }
 
 const NOT_CYCLABLE = new Set([
-  'abandoned', 'bus_guideway', 'construction', 'motor', 'no', 'planned', 'platform', 'proposed', 'raceway',
-  'motorway', 'motorway_link', 'steps', 'corridor', 'elevator', 'escalator',
+  'abandoned',
+  'bus_guideway',
+  'construction',
+  'motor',
+  'no',
+  'planned',
+  'platform',
+  'proposed',
+  'raceway',
+  'motorway',
+  'motorway_link',
+  'steps',
+  'corridor',
+  'elevator',
+  'escalator',
 ]);
 
 export function isCyclable(tags: OsmTags): boolean {
   const highway = tags.highway;
   if (!highway || NOT_CYCLABLE.has(highway)) return false;
-  if (tags.area === 'yes' || tags.bicycle === 'no' || tags.access === 'private' || tags.service === 'private') return false;
+  if (tags.area === 'yes' || tags.bicycle === 'no' || tags.access === 'private' || tags.service === 'private')
+    return false;
   if ((highway === 'trunk' || highway === 'trunk_link') && tags.bicycle !== 'yes') return false;
   return true;
 }

@@ -88,7 +88,14 @@ export function assertAreaGeometry(value: unknown, label = 'geometry'): AreaGeom
   const checkRing = (ring: unknown, where: string) => {
     if (!Array.isArray(ring) || ring.length < 4) throw new Error(`${where}: a ring needs at least 4 positions`);
     for (const p of ring) {
-      if (!Array.isArray(p) || p.length < 2 || !Number.isFinite(p[0]) || !Number.isFinite(p[1]) || Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90) {
+      if (
+        !Array.isArray(p) ||
+        p.length < 2 ||
+        !Number.isFinite(p[0]) ||
+        !Number.isFinite(p[1]) ||
+        Math.abs(p[0]) > 180 ||
+        Math.abs(p[1]) > 90
+      ) {
         throw new Error(`${where}: invalid position ${JSON.stringify(p)}`);
       }
     }

@@ -61,7 +61,12 @@ export function sourcesFromSnap(net: ModeNetwork, snap: Snap, connectorTime: num
   return sources;
 }
 
-export function serviceArea(net: ModeNetwork, lon: number, lat: number, options: ServiceAreaOptions): ServiceAreaResult {
+export function serviceArea(
+  net: ModeNetwork,
+  lon: number,
+  lat: number,
+  options: ServiceAreaOptions,
+): ServiceAreaResult {
   const offroad = options.offroadM ?? DEFAULT_OFFROAD_M;
   const cell = options.cellM ?? DEFAULT_CELL_M;
   const maxSnap = options.maxSnapM ?? DEFAULT_MAX_SNAP_M;
@@ -72,21 +77,47 @@ export function serviceArea(net: ModeNetwork, lon: number, lat: number, options:
   const budgets = options.budgets;
   const maxBudget = Math.max(...budgets);
   const connector = snap.distance / v;
-  const { time, settled, edgesScanned } = shortestTimes(graph, edgeTime, sourcesFromSnap(net, snap, connector), maxBudget, options.heap);
+  const { time, settled, edgesScanned } = shortestTimes(
+    graph,
+    edgeTime,
+    sourcesFromSnap(net, snap, connector),
+    maxBudget,
+    options.heap,
+  );
 
   // Street points, as (x, y, n) in metres east/north of the origin and seconds.
   const { kx, ky } = metresPerDegree(lat);
-  const points = sampleStreets(net, time, [{ edge: snap.edge, along: snap.along, time: connector }], budgets, cell / 2, lon, lat, kx, ky);
+  const points = sampleStreets(
+    net,
+    time,
+    [{ edge: snap.edge, along: snap.along, time: connector }],
+    budgets,
+    cell / 2,
+    lon,
+    lat,
+    kx,
+    ky,
+  );
   const px = points.x;
   const py = points.y;
   if (px.length === 0) {
     // Not even the snapped point is within budget (a long connector): nothing is covered.
-    return { ok: true, snap, bands: budgets.map((budget) => ({ budget, coordinates: [], areaM2: 0 })), settled, edgesScanned, samples: 0 };
+    return {
+      ok: true,
+      snap,
+      bands: budgets.map((budget) => ({ budget, coordinates: [], areaM2: 0 })),
+      settled,
+      edgesScanned,
+      samples: 0,
+    };
   }
 
   // The grid: samples' bounding box grown by the off-street reach and a margin of two cells.
   const reach = offroad + 2 * cell;
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (let k = 0; k < px.length; k++) {
     if (px[k] < minX) minX = px[k];
     if (px[k] > maxX) maxX = px[k];
@@ -103,7 +134,7 @@ export function serviceArea(net: ModeNetwork, lon: number, lat: number, options:
   const bands = budgets.map((budget, b) => {
     const field = fields[b];
     // Unstamped nodes are far outside; a finite value keeps the interpolation well defined.
-    const far = budget + 4 * reach / v;
+    const far = budget + (4 * reach) / v;
     for (let idx = 0; idx < field.length; idx++) if (field[idx] > far) field[idx] = far;
     // Keep the border outside so every ring closes.
     for (let i = 0; i < width; i++) field[i] = field[(height - 1) * width + i] = far;
@@ -125,12 +156,20 @@ export function serviceArea(net: ModeNetwork, lon: number, lat: number, options:
 }
 
 /** The labelled fallback when no network is loaded: a plain circle of the distance the budget allows. */
-export function euclideanCircle(lon: number, lat: number, radiusM: number, vertices = 96): { coordinates: number[][][][]; areaM2: number } {
+export function euclideanCircle(
+  lon: number,
+  lat: number,
+  radiusM: number,
+  vertices = 96,
+): { coordinates: number[][][][]; areaM2: number } {
   const { kx, ky } = metresPerDegree(lat);
   const ring: number[][] = [];
   for (let k = 0; k <= vertices; k++) {
     const a = (2 * Math.PI * (k % vertices)) / vertices;
-    ring.push([Math.round((lon + (radiusM * Math.cos(a)) / kx) * 1e7) / 1e7, Math.round((lat + (radiusM * Math.sin(a)) / ky) * 1e7) / 1e7]);
+    ring.push([
+      Math.round((lon + (radiusM * Math.cos(a)) / kx) * 1e7) / 1e7,
+      Math.round((lat + (radiusM * Math.sin(a)) / ky) * 1e7) / 1e7,
+    ]);
   }
   return { coordinates: [[ring]], areaM2: ringAreaM2(ring) };
 }

@@ -62,14 +62,19 @@ export function candidateCoverage(
       let t = Infinity;
       if (oneway !== -1) t = time[graph.edgeFrom[e]] + p.along * perMetre;
       if (oneway !== 1) t = Math.min(t, time[graph.edgeTo[e]] + (length - p.along) * perMetre);
-      if (e === snap.edge && (p.along >= snap.along ? oneway !== -1 : oneway !== 1)) t = Math.min(t, connector + Math.abs(p.along - snap.along) * perMetre);
+      if (e === snap.edge && (p.along >= snap.along ? oneway !== -1 : oneway !== 1))
+        t = Math.min(t, connector + Math.abs(p.along - snap.along) * perMetre);
       if (t + p.distance / v <= budget) covered.push(i);
     }
     return covered;
   });
 }
 
-export function lazyGreedy(sets: number[][], weights: ArrayLike<number>, k: number): { picks: number[]; gains: number[] } {
+export function lazyGreedy(
+  sets: number[][],
+  weights: ArrayLike<number>,
+  k: number,
+): { picks: number[]; gains: number[] } {
   const covered = new Uint8Array(weights.length);
   const gainOf = (c: number) => sets[c].reduce((s, i) => s + (covered[i] ? 0 : weights[i]), 0);
   // Upper bounds, highest first; ties go to the lower index so results are stable.
@@ -87,7 +92,10 @@ export function lazyGreedy(sets: number[][], weights: ArrayLike<number>, k: numb
       fresh[top] = 1;
       // Sink the re-evaluated top to its place.
       let p = 0;
-      while (p + 1 < order.length && (bound[order[p + 1]] > bound[top] || (bound[order[p + 1]] === bound[top] && order[p + 1] < top))) {
+      while (
+        p + 1 < order.length &&
+        (bound[order[p + 1]] > bound[top] || (bound[order[p + 1]] === bound[top] && order[p + 1] < top))
+      ) {
         order[p] = order[p + 1];
         p++;
       }
@@ -111,19 +119,35 @@ export function suggestSites(
   options: { maxSnapM?: number; heap?: MinHeap } = {},
 ): Suggestion[] {
   const sets = candidateCoverage(net, coverage, population, candidates, options);
-  const { picks, gains } = lazyGreedy(sets, population.map((p) => p.population), k);
+  const { picks, gains } = lazyGreedy(
+    sets,
+    population.map((p) => p.population),
+    k,
+  );
   const taken = new Set<number>();
   let running = 0;
   return picks.map((c, q) => {
     running += gains[q];
     const points = sets[c].filter((i) => !taken.has(i));
     for (const i of points) taken.add(i);
-    return { candidate: c, lon: candidates[c].lon, lat: candidates[c].lat, source: candidates[c].source, newlyCovered: gains[q], runningTotal: running, points };
+    return {
+      candidate: c,
+      lon: candidates[c].lon,
+      lat: candidates[c].lat,
+      source: candidates[c].source,
+      newlyCovered: gains[q],
+      runningTotal: running,
+      points,
+    };
   });
 }
 
 /** Candidate sites: grid nodes in the gaps every `spacing` metres, and every uncovered population point. */
-export function gapCandidates(coverage: CoverageResult, population: { lon: number; lat: number; region: number }[], options: { spacingM?: number; region?: number } = {}): Candidate[] {
+export function gapCandidates(
+  coverage: CoverageResult,
+  population: { lon: number; lat: number; region: number }[],
+  options: { spacingM?: number; region?: number } = {},
+): Candidate[] {
   const { grid, field, regionOf, budget } = coverage;
   const stride = Math.max(1, Math.round((options.spacingM ?? 300) / grid.cell));
   const out: Candidate[] = [];
@@ -133,10 +157,15 @@ export function gapCandidates(coverage: CoverageResult, population: { lon: numbe
       const r = regionOf[idx];
       if (r === 0 || field[idx] <= budget) continue;
       if (options.region !== undefined && r !== options.region + 1) continue;
-      out.push({ lon: grid.lon0 + (grid.minX + i * grid.cell) / grid.kx, lat: grid.lat0 + (grid.minY + j * grid.cell) / grid.ky, source: 'gap-grid' });
+      out.push({
+        lon: grid.lon0 + (grid.minX + i * grid.cell) / grid.kx,
+        lat: grid.lat0 + (grid.minY + j * grid.cell) / grid.ky,
+        source: 'gap-grid',
+      });
     }
   population.forEach((p, i) => {
-    if (coverage.pointStatus[i] === UNCOVERED && (options.region === undefined || p.region === options.region)) out.push({ lon: p.lon, lat: p.lat, source: 'population' });
+    if (coverage.pointStatus[i] === UNCOVERED && (options.region === undefined || p.region === options.region))
+      out.push({ lon: p.lon, lat: p.lat, source: 'population' });
   });
   return out;
 }

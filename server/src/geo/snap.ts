@@ -37,7 +37,10 @@ export function buildStreetIndex(graph: StreetGraph): StreetIndex {
     let acc = 0;
     geomOffset[edgeGeomStart[e]] = 0;
     for (let i = edgeGeomStart[e]; i + 1 < edgeGeomStart[e + 1]; i++) {
-      const x0 = geomLon[i], y0 = geomLat[i], x1 = geomLon[i + 1], y1 = geomLat[i + 1];
+      const x0 = geomLon[i],
+        y0 = geomLat[i],
+        x1 = geomLon[i + 1],
+        y1 = geomLat[i + 1];
       index.add(Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1));
       segEdge[s] = e;
       segStart[s] = i;
@@ -52,7 +55,13 @@ export function buildStreetIndex(graph: StreetGraph): StreetIndex {
 }
 
 /** The nearest point on any edge within `maxDistance` metres, or null. */
-export function snapToStreet(graph: StreetGraph, street: StreetIndex, lon: number, lat: number, maxDistance: number): Snap | null {
+export function snapToStreet(
+  graph: StreetGraph,
+  street: StreetIndex,
+  lon: number,
+  lat: number,
+  maxDistance: number,
+): Snap | null {
   if (graph.edgeCount === 0) return null;
   const { kx, ky } = metresPerDegree(lat);
   const { geomLon, geomLat } = graph;
@@ -64,17 +73,27 @@ export function snapToStreet(graph: StreetGraph, street: StreetIndex, lon: numbe
     const hits = street.index.search(lon - dx, lat - dy, lon + dx, lat + dy);
     for (const s of hits) {
       const i = street.segStart[s];
-      const ax = (geomLon[i] - lon) * kx, ay = (geomLat[i] - lat) * ky;
-      const bx = (geomLon[i + 1] - lon) * kx, by = (geomLat[i + 1] - lat) * ky;
-      const vx = bx - ax, vy = by - ay;
+      const ax = (geomLon[i] - lon) * kx,
+        ay = (geomLat[i] - lat) * ky;
+      const bx = (geomLon[i + 1] - lon) * kx,
+        by = (geomLat[i + 1] - lat) * ky;
+      const vx = bx - ax,
+        vy = by - ay;
       const len2 = vx * vx + vy * vy;
       const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, -(ax * vx + ay * vy) / len2));
-      const px = ax + t * vx, py = ay + t * vy;
+      const px = ax + t * vx,
+        py = ay + t * vy;
       const d = Math.sqrt(px * px + py * py);
       if (d <= radius && (!best || d < best.distance)) {
         const e = street.segEdge[s];
         const segLength = street.geomOffset[i + 1] - street.geomOffset[i];
-        best = { edge: e, along: street.geomOffset[i] + t * segLength, lon: lon + px / kx, lat: lat + py / ky, distance: d };
+        best = {
+          edge: e,
+          along: street.geomOffset[i] + t * segLength,
+          lon: lon + px / kx,
+          lat: lat + py / ky,
+          distance: d,
+        };
       }
     }
     if (best || radius >= maxDistance) return best;

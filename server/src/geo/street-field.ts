@@ -74,7 +74,8 @@ export function sampleStreets(
       for (const b of budgets) {
         if (viaA) ts.push((b - ta) / perMetre);
         if (viaB) ts.push(length - (b - tb) / perMetre);
-        if (edgeSeeds) for (const s of edgeSeeds) ts.push(s.along + (b - s.time) / perMetre, s.along - (b - s.time) / perMetre);
+        if (edgeSeeds)
+          for (const s of edgeSeeds) ts.push(s.along + (b - s.time) / perMetre, s.along - (b - s.time) / perMetre);
       }
     if (edgeSeeds) for (const s of edgeSeeds) ts.push(s.along);
     ts.sort((p, q) => p - q);
@@ -106,7 +107,14 @@ export interface FieldGrid {
 }
 
 /** Stamps each street point's disk (offroad + 1.5 cells) into one field per budget (seconds). */
-export function stampFields(fields: Float32Array[] | Float64Array[], grid: FieldGrid, points: StreetPoints, budgets: number[], offroad: number, speed: number): void {
+export function stampFields(
+  fields: Float32Array[] | Float64Array[],
+  grid: FieldGrid,
+  points: StreetPoints,
+  budgets: number[],
+  offroad: number,
+  speed: number,
+): void {
   const { minX, minY, cell, width, height } = grid;
   const stampRadius = (offroad + 1.5 * cell) / cell; // in cells
   const stampRadius2 = stampRadius * stampRadius;

@@ -11,7 +11,13 @@ import type { OsmData, OsmTags, OsmWay } from '../geo/osm.js';
 export class OsmFormatError extends Error {}
 
 const keepWay = (tags: OsmTags | undefined) =>
-  !!tags && (!!tags.highway || tags.natural === 'water' || tags.waterway === 'riverbank' || tags.waterway === 'river' || tags.waterway === 'canal' || tags.waterway === 'stream');
+  !!tags &&
+  (!!tags.highway ||
+    tags.natural === 'water' ||
+    tags.waterway === 'riverbank' ||
+    tags.waterway === 'river' ||
+    tags.waterway === 'canal' ||
+    tags.waterway === 'stream');
 
 function sniff(file: string): 'pbf' | 'xml' {
   let fd: number;
@@ -36,7 +42,10 @@ async function readPbf(file: string): Promise<OsmData> {
   const ways: OsmWay[] = [];
   const needed = new Set<number>();
   try {
-    for await (const item of createOSMStream(file, { withTags: { node: false, way: true, relation: false }, withInfo: false })) {
+    for await (const item of createOSMStream(file, {
+      withTags: { node: false, way: true, relation: false },
+      withInfo: false,
+    })) {
       const it = item as { type?: string; id: number; refs?: number[]; tags?: OsmTags };
       if (it.type === 'way' && keepWay(it.tags)) {
         ways.push({ id: it.id, refs: it.refs ?? [], tags: it.tags ?? {} });
@@ -52,7 +61,9 @@ async function readPbf(file: string): Promise<OsmData> {
     return { nodes, ways };
   } catch (err) {
     if (err instanceof OsmFormatError) throw err;
-    throw new OsmFormatError(`${file}: unreadable PBF, truncated or corrupt (${(err as Error).message.split('\n')[0]})`);
+    throw new OsmFormatError(
+      `${file}: unreadable PBF, truncated or corrupt (${(err as Error).message.split('\n')[0]})`,
+    );
   }
 }
 
@@ -81,22 +92,31 @@ function readXml(file: string): Promise<OsmData> {
         way = null;
       } else if (name === 'osm') closed = true;
     });
-    parser.on('error', (err) => reject(new OsmFormatError(`${file}: malformed OSM XML (${err.message.split('\n')[0]})`)));
+    parser.on('error', (err) =>
+      reject(new OsmFormatError(`${file}: malformed OSM XML (${err.message.split('\n')[0]})`)),
+    );
     parser.on('end', () => {
       if (!sawOsm) return reject(new OsmFormatError(`${file}: no <osm> element: not an OSM XML file`));
       if (!closed) return reject(new OsmFormatError(`${file}: OSM XML ends before </osm>: the file is truncated`));
       // Keep only the nodes the kept ways use.
       const used = new Map<number, [number, number]>();
-      for (const w of ways) for (const r of w.refs) { const p = nodes.get(r); if (p) used.set(r, p); }
+      for (const w of ways)
+        for (const r of w.refs) {
+          const p = nodes.get(r);
+          if (p) used.set(r, p);
+        }
       resolve({ nodes: used, ways });
     });
-    fs.createReadStream(file).on('error', (err) => reject(new OsmFormatError(`${file}: ${err.message}`))).pipe(parser);
+    fs.createReadStream(file)
+      .on('error', (err) => reject(new OsmFormatError(`${file}: ${err.message}`)))
+      .pipe(parser);
   });
 }
 
 export async function readOsmFile(file: string): Promise<OsmData> {
   const format = sniff(file);
   const data = format === 'pbf' ? await readPbf(file) : await readXml(file);
-  if (!data.ways.some((w) => w.tags.highway)) throw new OsmFormatError(`${file}: no streets (no ways with a highway tag)`);
+  if (!data.ways.some((w) => w.tags.highway))
+    throw new OsmFormatError(`${file}: no streets (no ways with a highway tag)`);
   return data;
 }

@@ -4,21 +4,61 @@
  * writes happen in one transaction after validation.
  */
 import type { Kysely } from 'kysely';
-import { SERVICE_CATEGORIES, type Database, type NewPopulationPoint, type ServiceCategory, type StationLevel } from '../db/schema.js';
+import {
+  SERVICE_CATEGORIES,
+  type Database,
+  type NewPopulationPoint,
+  type ServiceCategory,
+  type StationLevel,
+} from '../db/schema.js';
 import { assertAreaGeometry, pointInArea, type AreaGeometry } from '../geo/polygon.js';
-import { ImportError, parseCoordinate, pick, readTable, toWgs84, type Crs, type TableFormat, type TableRow } from './tables.js';
+import {
+  ImportError,
+  parseCoordinate,
+  pick,
+  readTable,
+  toWgs84,
+  type Crs,
+  type TableFormat,
+  type TableRow,
+} from './tables.js';
 
 const LEVELS: Record<string, StationLevel> = {
-  中心: 'center', 实践中心: 'center', 新时代文明实践中心: 'center', center: 'center',
-  所: 'institute', 实践所: 'institute', 新时代文明实践所: 'institute', institute: 'institute',
-  站: 'station', 实践站: 'station', 新时代文明实践站: 'station', station: 'station',
-  点: 'point', 实践点: 'point', 实践基地: 'point', 基地: 'point', 新时代文明实践点: 'point', point: 'point',
+  中心: 'center',
+  实践中心: 'center',
+  新时代文明实践中心: 'center',
+  center: 'center',
+  所: 'institute',
+  实践所: 'institute',
+  新时代文明实践所: 'institute',
+  institute: 'institute',
+  站: 'station',
+  实践站: 'station',
+  新时代文明实践站: 'station',
+  station: 'station',
+  点: 'point',
+  实践点: 'point',
+  实践基地: 'point',
+  基地: 'point',
+  新时代文明实践点: 'point',
+  point: 'point',
 };
 
 const SERVICE_NAMES: Record<string, ServiceCategory> = {
-  理论宣讲: 'theory', 文化文艺: 'culture', 科普: 'science', 科学普及: 'science', 卫生健康: 'health', 医疗卫生: 'health',
-  法律: 'law', 法律服务: 'law', 体育健身: 'sports', 助老助残: 'elderly', 关爱儿童: 'children', 环境卫生: 'environment',
-  移风易俗: 'customs', ...Object.fromEntries(SERVICE_CATEGORIES.map((c) => [c, c])),
+  理论宣讲: 'theory',
+  文化文艺: 'culture',
+  科普: 'science',
+  科学普及: 'science',
+  卫生健康: 'health',
+  医疗卫生: 'health',
+  法律: 'law',
+  法律服务: 'law',
+  体育健身: 'sports',
+  助老助残: 'elderly',
+  关爱儿童: 'children',
+  环境卫生: 'environment',
+  移风易俗: 'customs',
+  ...Object.fromEntries(SERVICE_CATEGORIES.map((c) => [c, c])),
 };
 
 export interface ImportSummary {
@@ -38,19 +78,39 @@ function rejectIfErrors(errors: RowError[], total: number) {
 }
 
 async function loadTownships(db: Kysely<Database>) {
-  const rows = await db.selectFrom('regions').select(['code', 'name', 'geometry', 'level', 'parent_code']).where('level', 'in', ['township', 'village']).execute();
-  const townships = rows.filter((r) => r.level === 'township').map((r) => ({ code: r.code, name: r.name, geometry: r.geometry ? (JSON.parse(r.geometry) as AreaGeometry) : null }));
-  const villages = rows.filter((r) => r.level === 'village').map((r) => ({ code: r.code, name: r.name, parent: r.parent_code }));
+  const rows = await db
+    .selectFrom('regions')
+    .select(['code', 'name', 'geometry', 'level', 'parent_code'])
+    .where('level', 'in', ['township', 'village'])
+    .execute();
+  const townships = rows
+    .filter((r) => r.level === 'township')
+    .map((r) => ({
+      code: r.code,
+      name: r.name,
+      geometry: r.geometry ? (JSON.parse(r.geometry) as AreaGeometry) : null,
+    }));
+  const villages = rows
+    .filter((r) => r.level === 'village')
+    .map((r) => ({ code: r.code, name: r.name, parent: r.parent_code }));
   return { townships, villages };
 }
 
-export async function importStations(db: Kysely<Database>, data: Buffer, format: TableFormat, crs: Crs): Promise<ImportSummary> {
+export async function importStations(
+  db: Kysely<Database>,
+  data: Buffer,
+  format: TableFormat,
+  crs: Crs,
+): Promise<ImportSummary> {
   const rows = await readTable(data, format);
   if (rows.length === 0) throw new ImportError('No rows to import');
   const { townships, villages } = await loadTownships(db);
   if (townships.length === 0) throw new ImportError('No township boundaries yet: import them first (import-regions)');
   const errors: RowError[] = [];
-  const valid: { row: TableRow; station: Omit<Database['stations'], 'id' | 'created_at' | 'updated_at'> & { id?: never } }[] = [];
+  const valid: {
+    row: TableRow;
+    station: Omit<Database['stations'], 'id' | 'created_at' | 'updated_at'> & { id?: never };
+  }[] = [];
   for (const row of rows) {
     const v = row.values;
     const problems: string[] = [];
@@ -59,14 +119,19 @@ export async function importStations(db: Kysely<Database>, data: Buffer, format:
     else if (name.length > 100) problems.push('名称 name is longer than 100 characters');
     const levelRaw = pick(v, ['级别', 'level']);
     const level = LEVELS[levelRaw];
-    if (!level) problems.push(`级别 level "${levelRaw}" is not one of 中心/实践所/实践站/实践点 (center/institute/station/point)`);
+    if (!level)
+      problems.push(
+        `级别 level "${levelRaw}" is not one of 中心/实践所/实践站/实践点 (center/institute/station/point)`,
+      );
     const townshipRaw = pick(v, ['乡镇/街道', '乡镇', '街道', 'township']);
     const township = townships.find((t) => t.name === townshipRaw || t.code === townshipRaw);
     if (!township) problems.push(`乡镇/街道 township "${townshipRaw}" is not among the imported townships`);
     const villageRaw = pick(v, ['村/社区', '村', '社区', 'village']);
     let villageCode: string | null = null;
     if (villageRaw && township) {
-      const village = villages.find((x) => (x.name === villageRaw || x.code === villageRaw) && x.parent === township.code);
+      const village = villages.find(
+        (x) => (x.name === villageRaw || x.code === villageRaw) && x.parent === township.code,
+      );
       if (village) villageCode = village.code;
     }
     const lon = parseCoordinate(pick(v, ['经度', 'lon', 'lng', 'longitude']), 'lon');
@@ -78,7 +143,9 @@ export async function importStations(db: Kysely<Database>, data: Buffer, format:
       point = toWgs84(lon, lat, crs);
       if (township?.geometry && !pointInArea(point[0], point[1], township.geometry)) {
         const actual = townships.find((t) => t.geometry && pointInArea(point![0], point![1], t.geometry));
-        problems.push(`(${lon}, ${lat}) lies ${actual ? `in ${actual.name}` : 'outside every township'}, not in ${township.name}${crs === 'wgs84' ? ' (a GCJ-02 or BD-09 file needs --crs)' : ''}`);
+        problems.push(
+          `(${lon}, ${lat}) lies ${actual ? `in ${actual.name}` : 'outside every township'}, not in ${township.name}${crs === 'wgs84' ? ' (a GCJ-02 or BD-09 file needs --crs)' : ''}`,
+        );
       }
     }
     const phone = pick(v, ['联系电话', '电话', 'phone']);
@@ -118,7 +185,11 @@ export async function importStations(db: Kysely<Database>, data: Buffer, format:
   const seen = new Map<string, number>();
   for (const { row, station } of valid) {
     const key = `${station.region_code}|${station.name}`;
-    if (seen.has(key)) errors.push({ row: row.row, message: `名称 name "${station.name}" appears twice in ${station.region_code} (also row ${seen.get(key)})` });
+    if (seen.has(key))
+      errors.push({
+        row: row.row,
+        message: `名称 name "${station.name}" appears twice in ${station.region_code} (also row ${seen.get(key)})`,
+      });
     else seen.set(key, row.row);
   }
   errors.sort((a, b) => a.row - b.row);
@@ -129,12 +200,24 @@ export async function importStations(db: Kysely<Database>, data: Buffer, format:
     let updated = 0;
     for (const { station } of valid) {
       // Re-importing the same sheet updates stations rather than duplicating them.
-      const existing = await trx.selectFrom('stations').select('id').where('name', '=', station.name).where('region_code', '=', station.region_code).executeTakeFirst();
+      const existing = await trx
+        .selectFrom('stations')
+        .select('id')
+        .where('name', '=', station.name)
+        .where('region_code', '=', station.region_code)
+        .executeTakeFirst();
       if (existing) {
-        await trx.updateTable('stations').set({ ...station, updated_at: now }).where('id', '=', existing.id).execute();
+        await trx
+          .updateTable('stations')
+          .set({ ...station, updated_at: now })
+          .where('id', '=', existing.id)
+          .execute();
         updated++;
       } else {
-        await trx.insertInto('stations').values({ ...station, created_at: now, updated_at: now }).execute();
+        await trx
+          .insertInto('stations')
+          .values({ ...station, created_at: now, updated_at: now })
+          .execute();
         created++;
       }
     }
@@ -167,28 +250,59 @@ export async function importRegions(db: Kysely<Database>, data: Buffer, format: 
     else valid.push({ code, name, geometry: geometry! });
   }
   const districts = new Set(valid.map((v) => v.code.slice(0, 6)));
-  if (districts.size > 1) errors.push({ row: 1, message: `townships of more than one county (${[...districts].join(', ')}) in one file` });
+  if (districts.size > 1)
+    errors.push({ row: 1, message: `townships of more than one county (${[...districts].join(', ')}) in one file` });
   rejectIfErrors(errors, rows.length);
   const districtCode = `${[...districts][0]}000000`;
   return db.transaction().execute(async (trx) => {
     const district = await trx.selectFrom('regions').select('code').where('code', '=', districtCode).executeTakeFirst();
     if (!district) {
-      const lon = valid[0].geometry.type === 'Polygon' ? valid[0].geometry.coordinates[0][0][0] : valid[0].geometry.coordinates[0][0][0][0];
-      const lat = valid[0].geometry.type === 'Polygon' ? valid[0].geometry.coordinates[0][0][1] : valid[0].geometry.coordinates[0][0][0][1];
-      await trx.insertInto('regions').values({ code: districtCode, name: `区县 ${districtCode.slice(0, 6)}`, level: 'district', kind: 'district', parent_code: null, geometry: null, label_lon: lon, label_lat: lat, population: 0 }).execute();
+      const lon =
+        valid[0].geometry.type === 'Polygon'
+          ? valid[0].geometry.coordinates[0][0][0]
+          : valid[0].geometry.coordinates[0][0][0][0];
+      const lat =
+        valid[0].geometry.type === 'Polygon'
+          ? valid[0].geometry.coordinates[0][0][1]
+          : valid[0].geometry.coordinates[0][0][0][1];
+      await trx
+        .insertInto('regions')
+        .values({
+          code: districtCode,
+          name: `区县 ${districtCode.slice(0, 6)}`,
+          level: 'district',
+          kind: 'district',
+          parent_code: null,
+          geometry: null,
+          label_lon: lon,
+          label_lat: lat,
+          population: 0,
+        })
+        .execute();
     }
     let created = 0;
     let updated = 0;
     for (const t of valid) {
       const ring = t.geometry.type === 'Polygon' ? t.geometry.coordinates[0] : t.geometry.coordinates[0][0];
       const label = ring.reduce((acc, p) => [acc[0] + p[0] / ring.length, acc[1] + p[1] / ring.length], [0, 0]);
-      const values = { name: t.name, level: 'township' as const, kind: (t.name.endsWith('街道') ? 'subdistrict' : 'town') as 'subdistrict' | 'town', parent_code: districtCode, geometry: JSON.stringify(t.geometry), label_lon: label[0], label_lat: label[1] };
+      const values = {
+        name: t.name,
+        level: 'township' as const,
+        kind: (t.name.endsWith('街道') ? 'subdistrict' : 'town') as 'subdistrict' | 'town',
+        parent_code: districtCode,
+        geometry: JSON.stringify(t.geometry),
+        label_lon: label[0],
+        label_lat: label[1],
+      };
       const existing = await trx.selectFrom('regions').select('code').where('code', '=', t.code).executeTakeFirst();
       if (existing) {
         await trx.updateTable('regions').set(values).where('code', '=', t.code).execute();
         updated++;
       } else {
-        await trx.insertInto('regions').values({ code: t.code, population: 0, ...values }).execute();
+        await trx
+          .insertInto('regions')
+          .values({ code: t.code, population: 0, ...values })
+          .execute();
         created++;
       }
     }
@@ -196,7 +310,12 @@ export async function importRegions(db: Kysely<Database>, data: Buffer, format: 
   });
 }
 
-export async function importPopulation(db: Kysely<Database>, data: Buffer, format: TableFormat, crs: Crs): Promise<ImportSummary> {
+export async function importPopulation(
+  db: Kysely<Database>,
+  data: Buffer,
+  format: TableFormat,
+  crs: Crs,
+): Promise<ImportSummary> {
   const rows = await readTable(data, format);
   if (rows.length === 0) throw new ImportError('No rows to import');
   const { townships } = await loadTownships(db);
@@ -210,7 +329,8 @@ export async function importPopulation(db: Kysely<Database>, data: Buffer, forma
     if (!name) problems.push('名称 name is missing');
     const popRaw = pick(v, ['人口', 'population']);
     const population = Number(popRaw);
-    if (!/^[0-9]+$/.test(popRaw) || population > 10_000_000) problems.push(`人口 population "${popRaw}" is not a whole number of people`);
+    if (!/^[0-9]+$/.test(popRaw) || population > 10_000_000)
+      problems.push(`人口 population "${popRaw}" is not a whole number of people`);
     const lon = parseCoordinate(pick(v, ['经度', 'lon', 'lng']), 'lon');
     const lat = parseCoordinate(pick(v, ['纬度', 'lat']), 'lat');
     if (typeof lon === 'string') problems.push(lon);
@@ -236,10 +356,17 @@ export async function importPopulation(db: Kysely<Database>, data: Buffer, forma
   }
   rejectIfErrors(errors, rows.length);
   return db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('population_points').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+    const before = await trx
+      .selectFrom('population_points')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .executeTakeFirstOrThrow();
     // A population file is the whole picture: it replaces the points before it.
     await trx.deleteFrom('population_points').execute();
-    for (let i = 0; i < valid.length; i += 1000) await trx.insertInto('population_points').values(valid.slice(i, i + 1000)).execute();
+    for (let i = 0; i < valid.length; i += 1000)
+      await trx
+        .insertInto('population_points')
+        .values(valid.slice(i, i + 1000))
+        .execute();
     for (const t of townships) {
       const sum = valid.filter((p) => p.township_code === t.code).reduce((s, p) => s + p.population, 0);
       await trx.updateTable('regions').set({ population: sum }).where('code', '=', t.code).execute();

@@ -20,7 +20,10 @@ export interface TableRow {
 }
 
 export class ImportError extends Error {
-  constructor(message: string, readonly rows: { row: number; message: string }[] = []) {
+  constructor(
+    message: string,
+    readonly rows: { row: number; message: string }[] = [],
+  ) {
     super(message);
   }
 }
@@ -36,7 +39,10 @@ export function formatOf(fileName: string, contentType?: string): TableFormat {
 export async function readTable(data: Buffer, format: TableFormat): Promise<TableRow[]> {
   if (format === 'csv') {
     const text = data.toString('utf8');
-    if (text.includes('\uFFFD')) throw new ImportError('The CSV is not UTF-8 (perhaps GBK/GB18030 from Excel): save it as "CSV UTF-8" and try again');
+    if (text.includes('\uFFFD'))
+      throw new ImportError(
+        'The CSV is not UTF-8 (perhaps GBK/GB18030 from Excel): save it as "CSV UTF-8" and try again',
+      );
     let records: string[][];
     try {
       records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
@@ -45,7 +51,9 @@ export async function readTable(data: Buffer, format: TableFormat): Promise<Tabl
     }
     if (records.length === 0) throw new ImportError('The file is empty');
     const header = records[0].map((h) => h.trim());
-    return records.slice(1).map((r, i) => ({ row: i + 2, values: Object.fromEntries(header.map((h, k) => [h, (r[k] ?? '').trim()])) }));
+    return records
+      .slice(1)
+      .map((r, i) => ({ row: i + 2, values: Object.fromEntries(header.map((h, k) => [h, (r[k] ?? '').trim()])) }));
   }
   if (format === 'xlsx') {
     const book = new ExcelJS.Workbook();
@@ -74,16 +82,21 @@ export async function readTable(data: Buffer, format: TableFormat): Promise<Tabl
     });
     return rows;
   }
-  let json: { type?: string; features?: { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } }[] };
+  let json: {
+    type?: string;
+    features?: { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } }[];
+  };
   try {
     json = JSON.parse(data.toString('utf8'));
   } catch (err) {
     throw new ImportError(`Unreadable GeoJSON: ${(err as Error).message}`);
   }
-  if (json.type !== 'FeatureCollection' || !Array.isArray(json.features)) throw new ImportError('GeoJSON: expected a FeatureCollection');
+  if (json.type !== 'FeatureCollection' || !Array.isArray(json.features))
+    throw new ImportError('GeoJSON: expected a FeatureCollection');
   return json.features.map((f, i) => {
     const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(f.properties ?? {})) values[k] = v === null || v === undefined ? '' : Array.isArray(v) ? v.join('、') : String(v).trim();
+    for (const [k, v] of Object.entries(f.properties ?? {}))
+      values[k] = v === null || v === undefined ? '' : Array.isArray(v) ? v.join('、') : String(v).trim();
     if (f.geometry?.type === 'Point' && Array.isArray(f.geometry.coordinates)) {
       const [lon, lat] = f.geometry.coordinates as number[];
       values.lon ??= String(lon);
@@ -102,7 +115,10 @@ export function pick(values: Record<string, string>, names: string[]): string {
 /** Converts a coordinate to WGS-84 with gcoord. */
 export function toWgs84(lon: number, lat: number, crs: Crs): [number, number] {
   if (crs === 'wgs84') return [lon, lat];
-  const [x, y] = gcoord.transform([lon, lat], crs === 'gcj02' ? gcoord.GCJ02 : gcoord.BD09, gcoord.WGS84) as [number, number];
+  const [x, y] = gcoord.transform([lon, lat], crs === 'gcj02' ? gcoord.GCJ02 : gcoord.BD09, gcoord.WGS84) as [
+    number,
+    number,
+  ];
   return [x, y];
 }
 
@@ -110,6 +126,7 @@ export function parseCoordinate(raw: string, name: 'lon' | 'lat'): number | stri
   if (raw === '') return `${name === 'lon' ? '经度 lon' : '纬度 lat'} is missing`;
   const v = Number(raw);
   const max = name === 'lon' ? 180 : 90;
-  if (!Number.isFinite(v) || Math.abs(v) > max) return `${name === 'lon' ? '经度 lon' : '纬度 lat'} "${raw}" is not a number within ±${max}`;
+  if (!Number.isFinite(v) || Math.abs(v) > max)
+    return `${name === 'lon' ? '经度 lon' : '纬度 lat'} "${raw}" is not a number within ±${max}`;
   return v;
 }

@@ -3,7 +3,14 @@
  * and the stream, and the writes, each in one transaction with the event it causes.
  */
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
-import type { ActivityEventKind, ActivityTable, Database, NewActivity, ServiceCategory, StationLevel } from '../db/schema.js';
+import type {
+  ActivityEventKind,
+  ActivityTable,
+  Database,
+  NewActivity,
+  ServiceCategory,
+  StationLevel,
+} from '../db/schema.js';
 
 /** The longest an activity may run: a month-long exhibition, not a typo in the year. */
 export const MAX_ACTIVITY_MS = 31 * 86_400_000;
@@ -11,7 +18,10 @@ export const MAX_ACTIVITY_MS = 31 * 86_400_000;
 export const ACTIVITY_STATUSES = ['upcoming', 'live', 'finished', 'cancelled'] as const;
 export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
 
-export function activityStatus(a: { starts_at: string; ends_at: string; cancelled: number }, nowIso: string): ActivityStatus {
+export function activityStatus(
+  a: { starts_at: string; ends_at: string; cancelled: number },
+  nowIso: string,
+): ActivityStatus {
   if (a.cancelled) return 'cancelled';
   if (nowIso < a.starts_at) return 'upcoming';
   return nowIso < a.ends_at ? 'live' : 'finished';
@@ -117,7 +127,13 @@ export async function loadActivity(db: Db, id: number): Promise<ActivityRow | un
   return (await activityQuery(db).where('activities.id', '=', id).executeTakeFirst()) as ActivityRow | undefined;
 }
 
-async function logEvent(db: Db, activityId: number, kind: ActivityEventKind, at: string, dedupeKey: string | null = null): Promise<number | null> {
+async function logEvent(
+  db: Db,
+  activityId: number,
+  kind: ActivityEventKind,
+  at: string,
+  dedupeKey: string | null = null,
+): Promise<number | null> {
   const row = await db
     .insertInto('activity_events')
     .values({ activity_id: activityId, kind, at, dedupe_key: dedupeKey })
@@ -128,7 +144,11 @@ async function logEvent(db: Db, activityId: number, kind: ActivityEventKind, at:
 }
 
 /** Inserts an activity and its `create` event together; returns both ids. */
-export async function insertActivity(db: Kysely<Database>, values: NewActivity, nowIso: string): Promise<{ id: number; eventId: number }> {
+export async function insertActivity(
+  db: Kysely<Database>,
+  values: NewActivity,
+  nowIso: string,
+): Promise<{ id: number; eventId: number }> {
   return db.transaction().execute(async (trx) => {
     const { id } = await trx.insertInto('activities').values(values).returning('id').executeTakeFirstOrThrow();
     const eventId = await logEvent(trx, Number(id), 'create', nowIso);
@@ -145,7 +165,11 @@ export async function updateActivity(
   nowIso: string,
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    await trx.updateTable('activities').set({ ...changes, updated_at: nowIso }).where('id', '=', id).execute();
+    await trx
+      .updateTable('activities')
+      .set({ ...changes, updated_at: nowIso })
+      .where('id', '=', id)
+      .execute();
     return (await logEvent(trx, id, 'update', nowIso))!;
   });
 }
@@ -170,7 +194,13 @@ export async function logTransitions(db: Kysely<Database>, sinceIso: string, unt
       .limit(1000)
       .execute();
     for (const a of due) {
-      const eventId = await logEvent(db, a.id, kind, kind === 'start' ? (a as { starts_at: string }).starts_at : (a as { ends_at: string }).ends_at, `${kind}:${a.id}`);
+      const eventId = await logEvent(
+        db,
+        a.id,
+        kind,
+        kind === 'start' ? (a as { starts_at: string }).starts_at : (a as { ends_at: string }).ends_at,
+        `${kind}:${a.id}`,
+      );
       if (eventId !== null) ids.push(eventId);
     }
   }
@@ -178,13 +208,22 @@ export async function logTransitions(db: Kysely<Database>, sinceIso: string, unt
 }
 
 export async function latestEventId(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('activity_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  const row = await db
+    .selectFrom('activity_events')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
   return Number(row?.id ?? 0);
 }
 
 /** Log entries after `afterId`, oldest first, each with its activity as it is now. */
 export async function eventsAfter(db: Kysely<Database>, afterId: number, limit: number) {
-  const events = await db.selectFrom('activity_events').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  const events = await db
+    .selectFrom('activity_events')
+    .selectAll()
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   if (!events.length) return [];
   const ids = [...new Set(events.map((e) => e.activity_id))];
   const rows = (await activityQuery(db).where('activities.id', 'in', ids).execute()) as ActivityRow[];

@@ -10,7 +10,12 @@ import { logTransitions } from './activities.js';
 /** At start, look back this far, so transitions during a short restart are still announced. */
 const LOOKBACK_MS = 60_000;
 
-export function startActivityClock(db: Kysely<Database>, bus: LiveBus, now: () => number, tickMs: number): () => Promise<void> {
+export function startActivityClock(
+  db: Kysely<Database>,
+  bus: LiveBus,
+  now: () => number,
+  tickMs: number,
+): () => Promise<void> {
   let since = now() - LOOKBACK_MS;
   let running: Promise<void> | null = null;
   const tick = () => {

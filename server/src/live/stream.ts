@@ -70,7 +70,12 @@ export class ActivityStream {
       'x-accel-buffering': 'no',
     });
     res.write('retry: 3000\n\n');
-    const client: StreamClient = { res, personal, lastId: lastEventId ?? this.lastSeen, pending: lastEventId === null ? null : [] };
+    const client: StreamClient = {
+      res,
+      personal,
+      lastId: lastEventId ?? this.lastSeen,
+      pending: lastEventId === null ? null : [],
+    };
     this.clients.add(client);
     res.on('close', () => this.clients.delete(client));
     if (lastEventId === null) return;
@@ -124,7 +129,10 @@ export class ActivityStream {
     if (!frames) this.frames.set(entry, (frames = {}));
     const key = client.personal ? 'staff' : 'public';
     if (!frames[key]) {
-      const message: ActivityEventMessage = { ...activityFeature(entry.row, nowIso, client.personal), event: entry.event };
+      const message: ActivityEventMessage = {
+        ...activityFeature(entry.row, nowIso, client.personal),
+        event: entry.event,
+      };
       frames[key] = `id: ${entry.event.id}\nevent: activity\ndata: ${JSON.stringify(message)}\n\n`;
     }
     this.write(client, frames[key]);

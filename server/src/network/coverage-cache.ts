@@ -13,7 +13,11 @@ import type { NetworkState } from './state.js';
 export const DEFAULT_COVERAGE_LEVELS: StationLevel[] = ['center', 'institute', 'station'];
 
 export const noNetwork = (what = 'coverage') =>
-  new HttpError(409, 'NO_NETWORK', `No street network is loaded: ${what} needs one (npm run cli -- import-osm, or the demo)`);
+  new HttpError(
+    409,
+    'NO_NETWORK',
+    `No street network is loaded: ${what} needs one (npm run cli -- import-osm, or the demo)`,
+  );
 
 export class CoverageCache {
   private readonly runs = new Map<string, CoverageRun>();

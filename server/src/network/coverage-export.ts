@@ -4,22 +4,47 @@ import type { coverageSummary } from './coverage-service.js';
 
 type Summary = ReturnType<typeof coverageSummary>;
 
-const HEADERS = ['乡镇/街道', '统计代码', '常住人口', '覆盖人口', '人口覆盖率', '面积(平方公里)', '覆盖面积(平方公里)', '面积覆盖率', '站点数'];
+const HEADERS = [
+  '乡镇/街道',
+  '统计代码',
+  '常住人口',
+  '覆盖人口',
+  '人口覆盖率',
+  '面积(平方公里)',
+  '覆盖面积(平方公里)',
+  '面积覆盖率',
+  '站点数',
+];
 
 function rows(summary: Summary): (string | number)[][] {
   const pct = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 10 : 0);
   const km2 = (m2: number) => Math.round(m2 / 1e4) / 100;
-  const line = (name: string, code: string, r: { population: number; coveredPopulation: number; areaM2: number; coveredAreaM2: number; stations: number }) => [
-    name, code, r.population, r.coveredPopulation, pct(r.coveredPopulation, r.population), km2(r.areaM2), km2(r.coveredAreaM2), pct(r.coveredAreaM2, r.areaM2), r.stations,
+  const line = (
+    name: string,
+    code: string,
+    r: { population: number; coveredPopulation: number; areaM2: number; coveredAreaM2: number; stations: number },
+  ) => [
+    name,
+    code,
+    r.population,
+    r.coveredPopulation,
+    pct(r.coveredPopulation, r.population),
+    km2(r.areaM2),
+    km2(r.coveredAreaM2),
+    pct(r.coveredAreaM2, r.areaM2),
+    r.stations,
   ];
   return [...summary.regions.map((r) => line(r.name, r.code, r)), line('合计', '', summary.totals)];
 }
 
-const csvCell = (v: string | number) => (typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const csvCell = (v: string | number) =>
+  typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 
 export function coverageTableCsv(summary: Summary): string {
   const title = `# ${summary.minutes}分钟${summary.mode === 'walk' ? '步行' : summary.mode}服务圈覆盖情况（覆盖率单位：%）`;
-  return '\uFEFF' + [title, HEADERS.join(','), ...rows(summary).map((r) => r.map(csvCell).join(','))].join('\r\n') + '\r\n';
+  return (
+    '\uFEFF' + [title, HEADERS.join(','), ...rows(summary).map((r) => r.map(csvCell).join(','))].join('\r\n') + '\r\n'
+  );
 }
 
 export async function coverageTableXlsx(summary: Summary): Promise<Buffer> {

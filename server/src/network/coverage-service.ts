@@ -4,7 +4,15 @@
  */
 import type { Kysely } from 'kysely';
 import { STATION_LEVELS, type Database, type StationLevel } from '../db/schema.js';
-import { computeCoverage, gapPolygons, rasterizeRegions, COVERED, UNREACHABLE, type AreaGrid, type CoverageResult } from '../geo/coverage.js';
+import {
+  computeCoverage,
+  gapPolygons,
+  rasterizeRegions,
+  COVERED,
+  UNREACHABLE,
+  type AreaGrid,
+  type CoverageResult,
+} from '../geo/coverage.js';
 import { DEFAULT_CELL_M } from '../geo/service-area.js';
 import { gapCandidates, suggestSites, type Candidate } from '../geo/siting.js';
 import type { AreaGeometry } from '../geo/polygon.js';
@@ -15,21 +23,59 @@ import type { NetworkState } from './state.js';
 export interface CoverageData {
   stations: { id: number; name: string; level: StationLevel; lon: number; lat: number; regionCode: string }[];
   townships: { code: string; name: string; geometry: AreaGeometry }[];
-  population: { id: number; name: string; kind: string; lon: number; lat: number; population: number; region: number }[];
+  population: {
+    id: number;
+    name: string;
+    kind: string;
+    lon: number;
+    lat: number;
+    population: number;
+    region: number;
+  }[];
   fingerprint: string;
   /** Changes only when the township boundaries do. */
   regionsKey: string;
 }
 
 export async function loadCoverageData(db: Kysely<Database>): Promise<CoverageData> {
-  const stations = await db.selectFrom('stations').select(['id', 'name', 'level', 'lon', 'lat', 'region_code', 'updated_at']).orderBy('id').execute();
-  const townships = await db.selectFrom('regions').select(['code', 'name', 'geometry']).where('level', '=', 'township').orderBy('code').execute();
-  const points = await db.selectFrom('population_points').select(['id', 'name', 'kind', 'lon', 'lat', 'population', 'township_code']).orderBy('id').execute();
+  const stations = await db
+    .selectFrom('stations')
+    .select(['id', 'name', 'level', 'lon', 'lat', 'region_code', 'updated_at'])
+    .orderBy('id')
+    .execute();
+  const townships = await db
+    .selectFrom('regions')
+    .select(['code', 'name', 'geometry'])
+    .where('level', '=', 'township')
+    .orderBy('code')
+    .execute();
+  const points = await db
+    .selectFrom('population_points')
+    .select(['id', 'name', 'kind', 'lon', 'lat', 'population', 'township_code'])
+    .orderBy('id')
+    .execute();
   const index = new Map(townships.map((t, i) => [t.code, i]));
   return {
-    stations: stations.map((s) => ({ id: s.id, name: s.name, level: s.level, lon: s.lon, lat: s.lat, regionCode: s.region_code })),
-    townships: townships.filter((t) => t.geometry).map((t) => ({ code: t.code, name: t.name, geometry: JSON.parse(t.geometry!) as AreaGeometry })),
-    population: points.map((p) => ({ id: p.id, name: p.name, kind: p.kind, lon: p.lon, lat: p.lat, population: p.population, region: index.get(p.township_code) ?? -1 })),
+    stations: stations.map((s) => ({
+      id: s.id,
+      name: s.name,
+      level: s.level,
+      lon: s.lon,
+      lat: s.lat,
+      regionCode: s.region_code,
+    })),
+    townships: townships
+      .filter((t) => t.geometry)
+      .map((t) => ({ code: t.code, name: t.name, geometry: JSON.parse(t.geometry!) as AreaGeometry })),
+    population: points.map((p) => ({
+      id: p.id,
+      name: p.name,
+      kind: p.kind,
+      lon: p.lon,
+      lat: p.lat,
+      population: p.population,
+      region: index.get(p.township_code) ?? -1,
+    })),
     regionsKey: townships.map((t) => `${t.code}:${t.geometry?.length ?? 0}`).join(),
     fingerprint: [
       stations.map((s) => `${s.id}@${s.updated_at}`).join(),
@@ -60,8 +106,19 @@ export function applyScenario(data: CoverageData, changes: ScenarioChanges): Cov
   }
   const removed = new Set(changes.remove ?? []);
   const moved = new Map((changes.move ?? []).map((m) => [m.id, m]));
-  const stations = data.stations.filter((s) => !removed.has(s.id)).map((s) => (moved.has(s.id) ? { ...s, lon: moved.get(s.id)!.lon, lat: moved.get(s.id)!.lat } : s));
-  (changes.add ?? []).forEach((a, i) => stations.push({ id: -(i + 1), name: a.name ?? `新增站点 ${i + 1}`, level: a.level ?? 'station', lon: a.lon, lat: a.lat, regionCode: '' }));
+  const stations = data.stations
+    .filter((s) => !removed.has(s.id))
+    .map((s) => (moved.has(s.id) ? { ...s, lon: moved.get(s.id)!.lon, lat: moved.get(s.id)!.lat } : s));
+  (changes.add ?? []).forEach((a, i) =>
+    stations.push({
+      id: -(i + 1),
+      name: a.name ?? `新增站点 ${i + 1}`,
+      level: a.level ?? 'station',
+      lon: a.lon,
+      lat: a.lat,
+      regionCode: '',
+    }),
+  );
   return stations;
 }
 
@@ -75,7 +132,13 @@ export interface CoverageRun {
 // The township raster does not change between scenarios: made once per set of boundaries.
 const areaGrids = new Map<string, AreaGrid>();
 
-export function runCoverage(network: NetworkState, data: CoverageData, params: CoverageParams, stations = data.stations, heap?: MinHeap): CoverageRun {
+export function runCoverage(
+  network: NetworkState,
+  data: CoverageData,
+  params: CoverageParams,
+  stations = data.stations,
+  heap?: MinHeap,
+): CoverageRun {
   const counted = stations.filter((s) => params.levels.includes(s.level));
   let areaGrid = areaGrids.get(data.regionsKey);
   if (!areaGrid) {
@@ -100,7 +163,9 @@ export function coverageSummary(run: CoverageRun) {
   const regions = data.townships.map((t, k) => {
     const r = result.regions[k];
     const here = stations.filter((s) => s.regionCode === t.code);
-    const byLevel = Object.fromEntries(STATION_LEVELS.map((l) => [l, here.filter((s) => s.level === l).length])) as Record<StationLevel, number>;
+    const byLevel = Object.fromEntries(
+      STATION_LEVELS.map((l) => [l, here.filter((s) => s.level === l).length]),
+    ) as Record<StationLevel, number>;
     return {
       code: t.code,
       name: t.name,
@@ -113,7 +178,8 @@ export function coverageSummary(run: CoverageRun) {
       stationsByLevel: byLevel,
     };
   });
-  const sum = (key: 'population' | 'coveredPopulation' | 'areaM2' | 'coveredAreaM2' | 'unreachablePopulation') => regions.reduce((s, r) => s + r[key], 0);
+  const sum = (key: 'population' | 'coveredPopulation' | 'areaM2' | 'coveredAreaM2' | 'unreachablePopulation') =>
+    regions.reduce((s, r) => s + r[key], 0);
   return {
     minutes: params.minutes,
     mode: params.mode,
@@ -138,13 +204,19 @@ export function gapsOf(run: CoverageRun, regionCode: string | null) {
   data.townships.forEach((t, k) => {
     if (regionCode && t.code !== regionCode) return;
     for (const g of gapPolygons(run.result, k)) {
-      features.push({ type: 'Feature', properties: { region: t.code, regionName: t.name, areaM2: Math.round(g.areaM2) }, geometry: { type: 'Polygon', coordinates: g.coordinates } });
+      features.push({
+        type: 'Feature',
+        properties: { region: t.code, regionName: t.name, areaM2: Math.round(g.areaM2) },
+        geometry: { type: 'Polygon', coordinates: g.coordinates },
+      });
     }
   });
   (features as { properties: { areaM2: number } }[]).sort((a, b) => b.properties.areaM2 - a.properties.areaM2);
   const uncovered = data.population
     .map((p, i) => ({ p, i }))
-    .filter(({ p, i }) => result.pointStatus[i] !== COVERED && (!regionCode || data.townships[p.region]?.code === regionCode))
+    .filter(
+      ({ p, i }) => result.pointStatus[i] !== COVERED && (!regionCode || data.townships[p.region]?.code === regionCode),
+    )
     .sort((a, b) => b.p.population - a.p.population)
     .map(({ p, i }) => ({
       type: 'Feature',
@@ -159,7 +231,10 @@ export function gapsOf(run: CoverageRun, regionCode: string | null) {
       },
       geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
     }));
-  return { gaps: { type: 'FeatureCollection', features }, uncovered: { type: 'FeatureCollection', features: uncovered } };
+  return {
+    gaps: { type: 'FeatureCollection', features },
+    uncovered: { type: 'FeatureCollection', features: uncovered },
+  };
 }
 
 /** Streets served, each with the station nearest to it (the service partition), as GeoJSON lines. */
@@ -174,16 +249,36 @@ export function partitionOf(network: NetworkState, run: CoverageRun) {
     const station = vertexStation[nearer];
     if (station < 0) continue;
     const coords = [];
-    for (let g = graph.edgeGeomStart[e]; g < graph.edgeGeomStart[e + 1]; g++) coords.push([Math.round(graph.geomLon[g] * 1e6) / 1e6, Math.round(graph.geomLat[g] * 1e6) / 1e6]);
-    features.push({ type: 'Feature', properties: { stationId: run.stations[station].id, minutes: Math.round((vertexTime[nearer] / 60) * 10) / 10 }, geometry: { type: 'LineString', coordinates: coords } });
+    for (let g = graph.edgeGeomStart[e]; g < graph.edgeGeomStart[e + 1]; g++)
+      coords.push([Math.round(graph.geomLon[g] * 1e6) / 1e6, Math.round(graph.geomLat[g] * 1e6) / 1e6]);
+    features.push({
+      type: 'Feature',
+      properties: { stationId: run.stations[station].id, minutes: Math.round((vertexTime[nearer] / 60) * 10) / 10 },
+      geometry: { type: 'LineString', coordinates: coords },
+    });
   }
   return { type: 'FeatureCollection', features };
 }
 
-export function suggestionsFor(network: NetworkState, run: CoverageRun, k: number, region: string | null, extra: { lon: number; lat: number }[], heap?: MinHeap) {
+export function suggestionsFor(
+  network: NetworkState,
+  run: CoverageRun,
+  k: number,
+  region: string | null,
+  extra: { lon: number; lat: number }[],
+  heap?: MinHeap,
+) {
   const regionIndex = region ? run.data.townships.findIndex((t) => t.code === region) : undefined;
-  const population = run.data.population.map((p) => ({ lon: p.lon, lat: p.lat, population: p.population, region: p.region }));
-  const candidates: Candidate[] = [...gapCandidates(run.result, population, { region: regionIndex }), ...extra.map((c) => ({ ...c, source: 'planner' as const }))];
+  const population = run.data.population.map((p) => ({
+    lon: p.lon,
+    lat: p.lat,
+    population: p.population,
+    region: p.region,
+  }));
+  const candidates: Candidate[] = [
+    ...gapCandidates(run.result, population, { region: regionIndex }),
+    ...extra.map((c) => ({ ...c, source: 'planner' as const })),
+  ];
   const suggestions = suggestSites(network.modes[run.params.mode], run.result, population, candidates, k, { heap });
   return {
     minutes: run.params.minutes,

@@ -8,8 +8,20 @@ import type { TravelMode } from '../geo/osm.js';
 
 const MAGIC = 'PMGRAPH1';
 const ARRAYS = [
-  'nodeLon', 'nodeLat', 'nodeOsmId', 'edgeFrom', 'edgeTo', 'edgeLength', 'edgeOneway', 'edgeClass', 'edgeGeomStart',
-  'geomLon', 'geomLat', 'arcStart', 'arcEdge', 'arcHead',
+  'nodeLon',
+  'nodeLat',
+  'nodeOsmId',
+  'edgeFrom',
+  'edgeTo',
+  'edgeLength',
+  'edgeOneway',
+  'edgeClass',
+  'edgeGeomStart',
+  'geomLon',
+  'geomLat',
+  'arcStart',
+  'arcEdge',
+  'arcHead',
 ] as const;
 type ArrayName = (typeof ARRAYS)[number];
 const CONSTRUCTORS = { Float64Array, Uint32Array, Int8Array, Uint8Array } as const;
@@ -23,7 +35,15 @@ export function writeGraphFile(file: string, graph: StreetGraph): void {
     const bytes = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
     parts.push(bytes, Buffer.alloc((8 - (bytes.length % 8)) % 8));
   }
-  const header = Buffer.from(JSON.stringify({ mode: graph.mode, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount, highwayClasses: graph.highwayClasses, arrays }));
+  const header = Buffer.from(
+    JSON.stringify({
+      mode: graph.mode,
+      nodeCount: graph.nodeCount,
+      edgeCount: graph.edgeCount,
+      highwayClasses: graph.highwayClasses,
+      arrays,
+    }),
+  );
   const headerLength = Buffer.alloc(8);
   headerLength.writeUInt32LE(header.length, 0);
   const pad = Buffer.alloc((8 - (header.length % 8)) % 8);
@@ -42,7 +62,12 @@ export function readGraphFile(file: string): StreetGraph {
     arrays: { name: ArrayName; type: keyof typeof CONSTRUCTORS; length: number }[];
   };
   let offset = 16 + headerLength + ((8 - (headerLength % 8)) % 8);
-  const graph: Record<string, unknown> = { mode: header.mode, nodeCount: header.nodeCount, edgeCount: header.edgeCount, highwayClasses: header.highwayClasses };
+  const graph: Record<string, unknown> = {
+    mode: header.mode,
+    nodeCount: header.nodeCount,
+    edgeCount: header.edgeCount,
+    highwayClasses: header.highwayClasses,
+  };
   for (const a of header.arrays) {
     const Ctor = CONSTRUCTORS[a.type];
     const byteLength = a.length * Ctor.BYTES_PER_ELEMENT;

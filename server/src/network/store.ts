@@ -54,7 +54,13 @@ export function saveNetwork(dataDir: string, osm: OsmData, source: string): Netw
     const layers = basemapLayers(osm);
     fs.writeFileSync(path.join(tmp, 'streets.geojson.gz'), gzipSync(JSON.stringify(layers.streets)));
     fs.writeFileSync(path.join(tmp, 'water.geojson.gz'), gzipSync(JSON.stringify(layers.water)));
-    const report: NetworkReport = { source, builtAt: new Date().toISOString(), buildMs: Math.round(performance.now() - started), modes, missingNodeRefs };
+    const report: NetworkReport = {
+      source,
+      builtAt: new Date().toISOString(),
+      buildMs: Math.round(performance.now() - started),
+      modes,
+      missingNodeRefs,
+    };
     fs.writeFileSync(path.join(tmp, 'report.json'), JSON.stringify(report, null, 2));
     const dir = networkDir(dataDir);
     const old = `${dir}.old-${process.pid}-${Date.now()}`;
@@ -77,7 +83,10 @@ export function loadNetwork(dataDir: string): StoredNetwork | null {
   return {
     report,
     graphs,
-    basemap: { streets: fs.readFileSync(path.join(dir, 'streets.geojson.gz')), water: fs.readFileSync(path.join(dir, 'water.geojson.gz')) },
+    basemap: {
+      streets: fs.readFileSync(path.join(dir, 'streets.geojson.gz')),
+      water: fs.readFileSync(path.join(dir, 'water.geojson.gz')),
+    },
   };
 }
 

@@ -45,11 +45,18 @@ export const authPlugin = fp(
   { name: 'auth', dependencies: ['database'] },
 );
 
-export async function startSession(app: import('fastify').FastifyInstance, reply: FastifyReply, userId: number): Promise<void> {
+export async function startSession(
+  app: import('fastify').FastifyInstance,
+  reply: FastifyReply,
+  userId: number,
+): Promise<void> {
   const token = randomBytes(32).toString('base64url');
   const expires = new Date(Date.now() + SESSION_DAYS * 86_400_000);
   await app.db.deleteFrom('sessions').where('expires_at', '<', new Date().toISOString()).execute();
-  await app.db.insertInto('sessions').values({ token_hash: hashToken(token), user_id: userId, expires_at: expires.toISOString() }).execute();
+  await app.db
+    .insertInto('sessions')
+    .values({ token_hash: hashToken(token), user_id: userId, expires_at: expires.toISOString() })
+    .execute();
   reply.setCookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'lax',
@@ -63,7 +70,8 @@ export async function startSession(app: import('fastify').FastifyInstance, reply
 export function requireRole(...roles: Role[]) {
   return async (request: FastifyRequest) => {
     if (!request.user) throw unauthorized();
-    if (!roles.includes(request.user.role)) throw forbidden(`Role ${request.user.role} may not do this; needs ${roles.join(' or ')}`);
+    if (!roles.includes(request.user.role))
+      throw forbidden(`Role ${request.user.role} may not do this; needs ${roles.join(' or ')}`);
   };
 }
 

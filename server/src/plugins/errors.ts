@@ -6,7 +6,12 @@ import fp from 'fastify-plugin';
 import type { FastifyError } from 'fastify';
 
 export class HttpError extends Error {
-  constructor(readonly statusCode: number, readonly code: string, message: string, readonly details?: unknown) {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 }
@@ -18,8 +23,16 @@ export const unauthorized = (message = 'Login required') => new HttpError(401, '
 export const forbidden = (message = 'Your role may not do this') => new HttpError(403, 'FORBIDDEN', message);
 
 const CODES: Record<number, string> = {
-  400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 422: 'UNPROCESSABLE', 429: 'TOO_MANY_REQUESTS',
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'TOO_MANY_REQUESTS',
 };
 
 export const errorsPlugin = fp(
@@ -27,14 +40,16 @@ export const errorsPlugin = fp(
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error.validation) {
         const first = error.validation[0];
-        const field = first?.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : (first?.params as { missingProperty?: string })?.missingProperty;
+        const field = first?.instancePath
+          ? first.instancePath.replace(/^\//, '').replace(/\//g, '.')
+          : (first?.params as { missingProperty?: string })?.missingProperty;
         const where = error.validationContext ?? 'request';
         const message = `${where}${field ? `.${field}` : ''}: ${first?.message ?? error.message}`;
         return reply.status(400).send({ error: { code: 'BAD_REQUEST', message } });
       }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {
-        const code = error instanceof HttpError ? error.code : CODES[status] ?? 'BAD_REQUEST';
+        const code = error instanceof HttpError ? error.code : (CODES[status] ?? 'BAD_REQUEST');
         const details = error instanceof HttpError && error.details !== undefined ? { details: error.details } : {};
         return reply.status(status).send({ error: { code, message: error.message, ...details } });
       }

@@ -20,7 +20,20 @@ import {
   type ActivityRow,
   type ActivityStatus,
 } from '../live/activities.js';
-import { BBoxQuery, CommaList, Feature, FeatureCollection, NullableInteger, NullableString, PointGeometry, RegionCode, ServiceCategory as CategorySchema, StringEnum, TimeQuery, errorResponses } from './schemas.js';
+import {
+  BBoxQuery,
+  CommaList,
+  Feature,
+  FeatureCollection,
+  NullableInteger,
+  NullableString,
+  PointGeometry,
+  RegionCode,
+  ServiceCategory as CategorySchema,
+  StringEnum,
+  TimeQuery,
+  errorResponses,
+} from './schemas.js';
 import { parseBBox, parseTimeQuery } from './query.js';
 
 const ActivityProperties = Type.Object({
@@ -55,20 +68,30 @@ const ListQuery = Type.Object(
     category: Type.Optional(CategoryList),
     bbox: Type.Optional(BBoxQuery),
     station: Type.Optional(Type.Integer({ minimum: 1 })),
-    sort: Type.Optional(StringEnum(['start', '-start'] as const, { description: 'by start time, ascending or (default) descending' })),
+    sort: Type.Optional(
+      StringEnum(['start', '-start'] as const, { description: 'by start time, ascending or (default) descending' }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, description: 'at most this many (default 1000)' })),
   },
   { additionalProperties: false },
 );
 
-const Place = Type.Object({ lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }) }, { additionalProperties: false });
-const IsoTime = Type.String({ format: 'date-time', description: 'ISO 8601 with a zone, e.g. 2026-11-24T09:00:00+08:00' });
+const Place = Type.Object(
+  { lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }) },
+  { additionalProperties: false },
+);
+const IsoTime = Type.String({
+  format: 'date-time',
+  description: 'ISO 8601 with a zone, e.g. 2026-11-24T09:00:00+08:00',
+});
 const Count = Type.Integer({ minimum: 0, maximum: 100_000 });
 const ActivityWrite = {
   title: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
   category: CategorySchema,
   stationId: Type.Integer({ minimum: 1 }),
-  place: Type.Optional(Type.Union([Place, Type.Null()], { description: 'where it happens; omitted or null: at the station' })),
+  place: Type.Optional(
+    Type.Union([Place, Type.Null()], { description: 'where it happens; omitted or null: at the station' }),
+  ),
   startsAt: IsoTime,
   endsAt: IsoTime,
   expectedParticipants: Type.Optional(Type.Union([Count, Type.Null()])),
@@ -76,18 +99,29 @@ const ActivityWrite = {
   requester: Type.Optional(Type.Union([Type.String({ maxLength: 50 }), Type.Null()])),
 };
 const CreateBody = Type.Object(ActivityWrite, { additionalProperties: false });
-const UpdateBody = Type.Partial(Type.Object({ ...ActivityWrite, cancelled: Type.Boolean() }), { additionalProperties: false, minProperties: 1 });
+const UpdateBody = Type.Partial(Type.Object({ ...ActivityWrite, cancelled: Type.Boolean() }), {
+  additionalProperties: false,
+  minProperties: 1,
+});
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-const StreamQuery = Type.Object({ lastEventId: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false });
-
+const StreamQuery = Type.Object(
+  { lastEventId: Type.Optional(Type.Integer({ minimum: 0 })) },
+  { additionalProperties: false },
+);
 
 function statusWhere(statuses: ActivityStatus[], nowIso: string) {
   return (eb: any) =>
     eb.or(
       statuses.map((s) => {
         if (s === 'cancelled') return eb('activities.cancelled', '=', 1);
-        if (s === 'upcoming') return eb.and([eb('activities.cancelled', '=', 0), eb('activities.starts_at', '>', nowIso)]);
-        if (s === 'live') return eb.and([eb('activities.cancelled', '=', 0), eb('activities.starts_at', '<=', nowIso), eb('activities.ends_at', '>', nowIso)]);
+        if (s === 'upcoming')
+          return eb.and([eb('activities.cancelled', '=', 0), eb('activities.starts_at', '>', nowIso)]);
+        if (s === 'live')
+          return eb.and([
+            eb('activities.cancelled', '=', 0),
+            eb('activities.starts_at', '<=', nowIso),
+            eb('activities.ends_at', '>', nowIso),
+          ]);
         return eb.and([eb('activities.cancelled', '=', 0), eb('activities.ends_at', '<=', nowIso)]);
       }),
     );
@@ -101,22 +135,29 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const user = request.user!;
     if (user.role !== 'organizer') return;
     if (user.stationId === null) throw forbidden('This organizer account belongs to no station');
-    if (user.stationId !== stationId) throw forbidden(`Organizers publish only for their own station (${user.stationId}), not station ${stationId}`);
+    if (user.stationId !== stationId)
+      throw forbidden(`Organizers publish only for their own station (${user.stationId}), not station ${stationId}`);
   }
 
   async function stationOf(id: number) {
-    const station = await app.db.selectFrom('stations').select(['id', 'lon', 'lat']).where('id', '=', id).executeTakeFirst();
+    const station = await app.db
+      .selectFrom('stations')
+      .select(['id', 'lon', 'lat'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!station) throw badRequest(`body.stationId: no station with id ${id}`);
     return station;
   }
 
   async function checkPlace(place: { lon: number; lat: number }) {
-    if (!(await insideDistrict(app.db, place.lon, place.lat))) throw badRequest(`body.place: (${place.lon}, ${place.lat}) lies outside the district`);
+    if (!(await insideDistrict(app.db, place.lon, place.lat)))
+      throw badRequest(`body.place: (${place.lon}, ${place.lat}) lies outside the district`);
   }
 
   function checkTimes(startsAt: string, endsAt: string) {
     if (endsAt <= startsAt) throw badRequest(`body.endsAt: must be after startsAt (${startsAt} – ${endsAt})`);
-    if (Date.parse(endsAt) - Date.parse(startsAt) > MAX_ACTIVITY_MS) throw badRequest('body.endsAt: an activity may last at most 31 days');
+    if (Date.parse(endsAt) - Date.parse(startsAt) > MAX_ACTIVITY_MS)
+      throw badRequest('body.endsAt: an activity may last at most 31 days');
   }
 
   const toUtc = (iso: string) => new Date(iso).toISOString();
@@ -141,7 +182,11 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (from) query = query.where('activities.ends_at', '>', from);
       if (to) query = query.where('activities.starts_at', '<', to);
       if (q.region) {
-        const region = await app.db.selectFrom('regions').select(['level']).where('code', '=', q.region).executeTakeFirst();
+        const region = await app.db
+          .selectFrom('regions')
+          .select(['level'])
+          .where('code', '=', q.region)
+          .executeTakeFirst();
         if (!region) throw badRequest(`querystring.region: no region with code ${q.region}`);
         if (region.level === 'township') query = query.where('stations.region_code', '=', q.region);
         else if (region.level === 'village') query = query.where('stations.village_code', '=', q.region);
@@ -149,7 +194,11 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (q.category) query = query.where('activities.category', 'in', q.category.split(',') as ServiceCategory[]);
       if (q.bbox) {
         const [w, s, e, n] = parseBBox(q.bbox);
-        query = query.where('activities.lon', '>=', w).where('activities.lon', '<=', e).where('activities.lat', '>=', s).where('activities.lat', '<=', n);
+        query = query
+          .where('activities.lon', '>=', w)
+          .where('activities.lon', '<=', e)
+          .where('activities.lat', '>=', s)
+          .where('activities.lat', '<=', n);
       }
       if (q.station) query = query.where('activities.station_id', '=', q.station);
       const rows = (await query
@@ -176,7 +225,11 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/activities',
     {
       onRequest: requireRole('organizer', 'planner', 'admin'),
-      schema: { summary: 'Publish an activity (organizers: own station only)', body: CreateBody, response: { 201: ActivityFeature, ...errorResponses } },
+      schema: {
+        summary: 'Publish an activity (organizers: own station only)',
+        body: CreateBody,
+        response: { 201: ActivityFeature, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const b = request.body;
@@ -210,7 +263,10 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
       await app.live.bus.publish(eventId);
       const row = (await loadActivity(app.db, id))!;
-      return reply.status(201).header('location', `/api/activities/${id}`).send(activityFeature(row, now, true));
+      return reply
+        .status(201)
+        .header('location', `/api/activities/${id}`)
+        .send(activityFeature(row, now, true));
     },
   );
 
@@ -218,7 +274,12 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/activities/:id',
     {
       onRequest: requireRole('organizer', 'planner', 'admin'),
-      schema: { summary: 'Update or cancel an activity', params: IdParams, body: UpdateBody, response: { 200: ActivityFeature, ...errorResponses } },
+      schema: {
+        summary: 'Update or cancel an activity',
+        params: IdParams,
+        body: UpdateBody,
+        response: { 200: ActivityFeature, ...errorResponses },
+      },
     },
     async (request) => {
       const current = await loadActivity(app.db, request.params.id);
@@ -266,8 +327,10 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/activities/stream',
     {
       schema: {
-        summary: 'Server-Sent Events: `activity` (the feature with its log entry) on create, update, start and finish; `heartbeat`',
-        description: 'Reconnect with the Last-Event-ID header (EventSource does this) or ?lastEventId= to be sent what was missed.',
+        summary:
+          'Server-Sent Events: `activity` (the feature with its log entry) on create, update, start and finish; `heartbeat`',
+        description:
+          'Reconnect with the Last-Event-ID header (EventSource does this) or ?lastEventId= to be sent what was missed.',
         querystring: StreamQuery,
       },
     },
@@ -275,7 +338,8 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const header = request.headers['last-event-id'];
       let lastEventId: number | null = request.query.lastEventId ?? null;
       if (typeof header === 'string' && header !== '') {
-        if (!/^[0-9]{1,15}$/.test(header)) throw badRequest(`headers.last-event-id: expected an event id, got "${header.slice(0, 20)}"`);
+        if (!/^[0-9]{1,15}$/.test(header))
+          throw badRequest(`headers.last-event-id: expected an event id, got "${header.slice(0, 20)}"`);
         lastEventId = Number(header);
       }
       reply.hijack();

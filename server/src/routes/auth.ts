@@ -29,7 +29,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: 'Log in; sets an httpOnly session cookie',
         body: Type.Object(
-          { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
+          {
+            username: Type.String({ minLength: 1, maxLength: 64 }),
+            password: Type.String({ minLength: 1, maxLength: 200 }),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Me, ...errorResponses },
@@ -37,7 +40,11 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { username, password } = request.body;
-      const user = await app.db.selectFrom('users').selectAll().where('username', '=', username.trim()).executeTakeFirst();
+      const user = await app.db
+        .selectFrom('users')
+        .selectAll()
+        .where('username', '=', username.trim())
+        .executeTakeFirst();
       const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
       if (!user || !ok) throw unauthorized('Wrong username or password');
       await startSession(app, reply, user.id);
@@ -52,7 +59,11 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { user: null };
   });
 
-  app.get('/auth/me', { schema: { summary: 'The logged-in user, or null', response: { 200: Me } } }, async (request) => ({
-    user: request.user,
-  }));
+  app.get(
+    '/auth/me',
+    { schema: { summary: 'The logged-in user, or null', response: { 200: Me } } },
+    async (request) => ({
+      user: request.user,
+    }),
+  );
 };

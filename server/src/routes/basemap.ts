@@ -9,7 +9,10 @@ import { bboxOf, type AreaGeometry } from '../geo/polygon.js';
 import { ErrorResponse } from './schemas.js';
 
 function sendLayer(request: FastifyRequest, reply: FastifyReply, layer: PreparedLayer) {
-  reply.header('content-type', 'application/geo+json; charset=utf-8').header('cache-control', 'public, max-age=300').header('vary', 'accept-encoding');
+  reply
+    .header('content-type', 'application/geo+json; charset=utf-8')
+    .header('cache-control', 'public, max-age=300')
+    .header('vary', 'accept-encoding');
   if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
     return reply.header('content-encoding', 'gzip').send(layer.gzip);
   }
@@ -27,7 +30,12 @@ export const basemapRoutes: FastifyPluginAsyncTypebox = async (app) => {
             basemapStyle: Type.Union([Type.String(), Type.Null()]),
             demo: Type.Union([Type.Object({ seed: Type.Integer() }), Type.Null()]),
             district: Type.Union([
-              Type.Object({ code: Type.String(), name: Type.String(), bbox: Type.Array(Type.Number()), center: Type.Array(Type.Number()) }),
+              Type.Object({
+                code: Type.String(),
+                name: Type.String(),
+                bbox: Type.Array(Type.Number()),
+                center: Type.Array(Type.Number()),
+              }),
               Type.Null(),
             ]),
             network: Type.Boolean(),
@@ -37,7 +45,12 @@ export const basemapRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async () => {
       const demo = await app.db.selectFrom('meta').select('value').where('key', '=', 'demo_seed').executeTakeFirst();
-      const district = await app.db.selectFrom('regions').selectAll().where('level', '=', 'district').orderBy('code').executeTakeFirst();
+      const district = await app.db
+        .selectFrom('regions')
+        .selectAll()
+        .where('level', '=', 'district')
+        .orderBy('code')
+        .executeTakeFirst();
       let districtInfo = null;
       if (district?.geometry) {
         districtInfo = {
@@ -66,7 +79,8 @@ export const basemapRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (request, reply) => {
-        if (!app.network) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'No street network is loaded' } });
+        if (!app.network)
+          return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'No street network is loaded' } });
         return sendLayer(request, reply, app.network.basemap[layer]);
       },
     );

@@ -45,7 +45,12 @@ const RegionRow = Type.Object({
   areaM2: Type.Number(),
   coveredAreaM2: Type.Number(),
   stations: Type.Integer(),
-  stationsByLevel: Type.Object(Object.fromEntries(STATION_LEVELS.map((l) => [l, Type.Integer()])) as Record<StationLevel, ReturnType<typeof Type.Integer>>),
+  stationsByLevel: Type.Object(
+    Object.fromEntries(STATION_LEVELS.map((l) => [l, Type.Integer()])) as Record<
+      StationLevel,
+      ReturnType<typeof Type.Integer>
+    >,
+  ),
 });
 const Summary = {
   minutes: Type.Number(),
@@ -59,7 +64,11 @@ const CoverageResponse = Type.Object(Summary);
 const ScenarioResponse = Type.Object({
   ...Summary,
   base: Totals,
-  delta: Type.Object({ coveredPopulation: Type.Integer(), coveredAreaM2: Type.Number(), regions: Type.Array(Type.Object({ code: Type.String(), coveredPopulation: Type.Integer() })) }),
+  delta: Type.Object({
+    coveredPopulation: Type.Integer(),
+    coveredAreaM2: Type.Number(),
+    regions: Type.Array(Type.Object({ code: Type.String(), coveredPopulation: Type.Integer() })),
+  }),
   gaps: Type.Unknown(),
 });
 const SuggestionsResponse = Type.Object({
@@ -80,11 +89,14 @@ const SuggestionsResponse = Type.Object({
   ),
 });
 
-
 export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const heap = app.searchHeap;
 
-  const paramsOf = (q: { minutes?: number; mode?: (typeof TRAVEL_MODES)[number]; levels?: string }): CoverageParams => ({
+  const paramsOf = (q: {
+    minutes?: number;
+    mode?: (typeof TRAVEL_MODES)[number];
+    levels?: string;
+  }): CoverageParams => ({
     minutes: q.minutes ?? 15,
     mode: q.mode ?? 'walk',
     levels: q.levels ? (q.levels.split(',') as StationLevel[]) : DEFAULT_COVERAGE_LEVELS,
@@ -94,7 +106,13 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/coverage',
-    { schema: { summary: 'Population and area coverage per township and in total', querystring: Type.Object(Common, { additionalProperties: false }), response: { 200: CoverageResponse, ...errorResponses } } },
+    {
+      schema: {
+        summary: 'Population and area coverage per township and in total',
+        querystring: Type.Object(Common, { additionalProperties: false }),
+        response: { 200: CoverageResponse, ...errorResponses },
+      },
+    },
     async (request) => coverageSummary(await saved(paramsOf(request.query))),
   );
 
@@ -102,7 +120,8 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/coverage/gaps',
     {
       schema: {
-        summary: 'Gap polygons (in the township, outside every service area) and uncovered population points, largest first',
+        summary:
+          'Gap polygons (in the township, outside every service area) and uncovered population points, largest first',
         querystring: Type.Object({ ...Common, region: Type.Optional(RegionCode) }, { additionalProperties: false }),
         response: { ...errorResponses },
       },
@@ -110,14 +129,29 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const run = await saved(paramsOf(request.query));
       const region = request.query.region ?? null;
-      if (region && !run.data.townships.some((t) => t.code === region)) throw badRequest(`querystring.region: no township with code ${region}`);
-      return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ minutes: run.params.minutes, mode: run.params.mode, region, ...gapsOf(run, region) }) as never);
+      if (region && !run.data.townships.some((t) => t.code === region))
+        throw badRequest(`querystring.region: no township with code ${region}`);
+      return reply
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(
+          JSON.stringify({
+            minutes: run.params.minutes,
+            mode: run.params.mode,
+            region,
+            ...gapsOf(run, region),
+          }) as never,
+        );
     },
   );
 
   app.get(
     '/coverage/gaps.geojson',
-    { schema: { summary: 'Gap polygons as a GeoJSON file to download', querystring: Type.Object({ ...Common, region: Type.Optional(RegionCode) }, { additionalProperties: false }) } },
+    {
+      schema: {
+        summary: 'Gap polygons as a GeoJSON file to download',
+        querystring: Type.Object({ ...Common, region: Type.Optional(RegionCode) }, { additionalProperties: false }),
+      },
+    },
     async (request, reply) => {
       const run = await saved(paramsOf(request.query));
       const { gaps } = gapsOf(run, request.query.region ?? null);
@@ -130,10 +164,17 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/coverage/partition',
-    { schema: { summary: 'Streets served, each with its nearest station (the service partition)', querystring: Type.Object(Common, { additionalProperties: false }) } },
+    {
+      schema: {
+        summary: 'Streets served, each with its nearest station (the service partition)',
+        querystring: Type.Object(Common, { additionalProperties: false }),
+      },
+    },
     async (request, reply) => {
       const run = await saved(paramsOf(request.query));
-      return reply.header('content-type', 'application/geo+json; charset=utf-8').send(JSON.stringify(partitionOf(app.network!, run)) as never);
+      return reply
+        .header('content-type', 'application/geo+json; charset=utf-8')
+        .send(JSON.stringify(partitionOf(app.network!, run)) as never);
     },
   );
 
@@ -142,7 +183,10 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'The coverage table as CSV or XLSX',
-        querystring: Type.Object({ ...Common, format: Type.Optional(StringEnum(['csv', 'xlsx'] as const)) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { ...Common, format: Type.Optional(StringEnum(['csv', 'xlsx'] as const)) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request, reply) => {
@@ -154,7 +198,10 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .header('content-disposition', `attachment; filename="${name}.xlsx"`)
           .send(await coverageTableXlsx(summary));
       }
-      return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(coverageTableCsv(summary));
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}.csv"`)
+        .send(coverageTableCsv(summary));
     },
   );
 
@@ -163,13 +210,36 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/coverage/scenario',
     {
       schema: {
-        summary: 'What-if: coverage with stations added, moved or switched off, against the saved state; writes nothing',
+        summary:
+          'What-if: coverage with stations added, moved or switched off, against the saved state; writes nothing',
         body: Type.Object(
           {
-            add: Type.Optional(Type.Array(Type.Object({ lon: Lon, lat: Lat, level: Type.Optional(StationLevelSchema), name: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }), { maxItems: 50 })),
-            move: Type.Optional(Type.Array(Type.Object({ id: Type.Integer({ minimum: 1 }), lon: Lon, lat: Lat }, { additionalProperties: false }), { maxItems: 50 })),
+            add: Type.Optional(
+              Type.Array(
+                Type.Object(
+                  {
+                    lon: Lon,
+                    lat: Lat,
+                    level: Type.Optional(StationLevelSchema),
+                    name: Type.Optional(Type.String({ maxLength: 100 })),
+                  },
+                  { additionalProperties: false },
+                ),
+                { maxItems: 50 },
+              ),
+            ),
+            move: Type.Optional(
+              Type.Array(
+                Type.Object({ id: Type.Integer({ minimum: 1 }), lon: Lon, lat: Lat }, { additionalProperties: false }),
+                { maxItems: 50 },
+              ),
+            ),
             remove: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 500 })),
-            gaps: Type.Optional(Type.Boolean({ description: 'include the scenario gap polygons (default true; false is faster while dragging)' })),
+            gaps: Type.Optional(
+              Type.Boolean({
+                description: 'include the scenario gap polygons (default true; false is faster while dragging)',
+              }),
+            ),
             ...Common,
           },
           { additionalProperties: false },
@@ -195,22 +265,39 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         delta: {
           coveredPopulation: after.totals.coveredPopulation - before.totals.coveredPopulation,
           coveredAreaM2: after.totals.coveredAreaM2 - before.totals.coveredAreaM2,
-          regions: after.regions.map((r, i) => ({ code: r.code, coveredPopulation: r.coveredPopulation - before.regions[i].coveredPopulation })),
+          regions: after.regions.map((r, i) => ({
+            code: r.code,
+            coveredPopulation: r.coveredPopulation - before.regions[i].coveredPopulation,
+          })),
         },
         gaps: request.body.gaps === false ? null : gapsOf(run, null).gaps,
       };
     },
   );
 
-  const SitingQuery = { ...Common, k: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })), region: Type.Optional(RegionCode) };
-  const suggest = async (q: { k?: number; region?: string; minutes?: number; mode?: (typeof TRAVEL_MODES)[number]; levels?: string }, extra: { lon: number; lat: number }[]) => {
+  const SitingQuery = {
+    ...Common,
+    k: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+    region: Type.Optional(RegionCode),
+  };
+  const suggest = async (
+    q: { k?: number; region?: string; minutes?: number; mode?: (typeof TRAVEL_MODES)[number]; levels?: string },
+    extra: { lon: number; lat: number }[],
+  ) => {
     const run = await saved(paramsOf(q));
-    if (q.region && !run.data.townships.some((t) => t.code === q.region)) throw badRequest(`region: no township with code ${q.region}`);
+    if (q.region && !run.data.townships.some((t) => t.code === q.region))
+      throw badRequest(`region: no township with code ${q.region}`);
     return suggestionsFor(app.network!, run, q.k ?? 5, q.region ?? null, extra, heap);
   };
   app.get(
     '/siting/suggestions',
-    { schema: { summary: 'New-station suggestions (maximal covering, existing stations fixed)', querystring: Type.Object(SitingQuery, { additionalProperties: false }), response: { 200: SuggestionsResponse, ...errorResponses } } },
+    {
+      schema: {
+        summary: 'New-station suggestions (maximal covering, existing stations fixed)',
+        querystring: Type.Object(SitingQuery, { additionalProperties: false }),
+        response: { 200: SuggestionsResponse, ...errorResponses },
+      },
+    },
     async (request) => suggest(request.query, []),
   );
   app.post(
@@ -218,7 +305,10 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'New-station suggestions with the planner’s own candidate sites',
-        body: Type.Object({ ...SitingQuery, candidates: Type.Array(Point, { maxItems: 500 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { ...SitingQuery, candidates: Type.Array(Point, { maxItems: 500 }) },
+          { additionalProperties: false },
+        ),
         response: { 200: SuggestionsResponse, ...errorResponses },
       },
     },

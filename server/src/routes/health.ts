@@ -13,7 +13,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
             database: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
             demo: Type.Boolean(),
             network: Type.Union([
-              Type.Object({ source: Type.String(), nodes: Type.Integer(), edges: Type.Integer(), components: Type.Integer() }),
+              Type.Object({
+                source: Type.String(),
+                nodes: Type.Integer(),
+                edges: Type.Integer(),
+                components: Type.Integer(),
+              }),
               Type.Null(),
             ]),
           }),
@@ -28,7 +33,14 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         status: 'ok' as const,
         database: app.dialect,
         demo: demo !== undefined,
-        network: n ? { source: n.source, nodes: n.modes.walk.graph.nodeCount, edges: n.modes.walk.graph.edgeCount, components: n.components } : null,
+        network: n
+          ? {
+              source: n.source,
+              nodes: n.modes.walk.graph.nodeCount,
+              edges: n.modes.walk.graph.edgeCount,
+              components: n.components,
+            }
+          : null,
       };
     },
   );

@@ -24,10 +24,18 @@ const HeatmapQuery = Type.Object(
     from: Type.Optional(TimeQuery('activities starting at or after (default: the Monday 12 weeks ago)')),
     to: Type.Optional(TimeQuery('activities starting before (default: now)')),
     category: Type.Optional(CommaList(SERVICE_CATEGORIES, 'comma-separated categories')),
-    weight: Type.Optional(StringEnum(HEAT_WEIGHTS, { description: 'participants (default: actual, else expected) or count' })),
-    bucket: Type.Optional(StringEnum(HEAT_BUCKETS, { description: 'one grid for the period (default) or one per week (China time, from Monday)' })),
+    weight: Type.Optional(
+      StringEnum(HEAT_WEIGHTS, { description: 'participants (default: actual, else expected) or count' }),
+    ),
+    bucket: Type.Optional(
+      StringEnum(HEAT_BUCKETS, {
+        description: 'one grid for the period (default) or one per week (China time, from Monday)',
+      }),
+    ),
     cell: Type.Optional(Type.Integer({ minimum: 25, maximum: 5000, description: 'grid cell in metres (default 100)' })),
-    minutes: Type.Optional(Type.Number({ minimum: 1, maximum: 60, description: 'for source=uncovered: the walking budget (default 15)' })),
+    minutes: Type.Optional(
+      Type.Number({ minimum: 1, maximum: 60, description: 'for source=uncovered: the walking budget (default 15)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -88,7 +96,10 @@ class HeatGrid {
 
 export const heatmapRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function referenceLatitude(): Promise<number> {
-    const row = await app.db.selectFrom('stations').select((eb) => eb.fn.avg<number>('lat').as('lat')).executeTakeFirst();
+    const row = await app.db
+      .selectFrom('stations')
+      .select((eb) => eb.fn.avg<number>('lat').as('lat'))
+      .executeTakeFirst();
     return Number(row?.lat ?? 0) || 0;
   }
 
@@ -107,25 +118,45 @@ export const heatmapRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const grid = new HeatGrid(cellM, await referenceLatitude());
       if (q.source === 'uncovered') {
         if (q.from || q.to || q.category || q.weight || q.bucket) {
-          throw badRequest('querystring.source: uncovered population has no time, category, weight or bucket; pass only minutes and cell');
+          throw badRequest(
+            'querystring.source: uncovered population has no time, category, weight or bucket; pass only minutes and cell',
+          );
         }
-        const run = await app.coverage.saved({ minutes: q.minutes ?? 15, mode: 'walk', levels: DEFAULT_COVERAGE_LEVELS });
+        const run = await app.coverage.saved({
+          minutes: q.minutes ?? 15,
+          mode: 'walk',
+          levels: DEFAULT_COVERAGE_LEVELS,
+        });
         run.data.population.forEach((p, i) => {
           if (run.result.pointStatus[i] !== COVERED) grid.add(p.lon, p.lat, 0, p.population);
         });
-        return { source: 'uncovered' as const, weight: 'population', from: null, to: null, cellM, buckets: [], ...grid.points(), total: grid.total, items: grid.items };
+        return {
+          source: 'uncovered' as const,
+          weight: 'population',
+          from: null,
+          to: null,
+          cellM,
+          buckets: [],
+          ...grid.points(),
+          total: grid.total,
+          items: grid.items,
+        };
       }
 
       const now = app.clock();
       const to = q.to ? parseTimeQuery(q.to, 'querystring.to') : new Date(now).toISOString();
-      const from = q.from ? parseTimeQuery(q.from, 'querystring.from') : new Date(chinaWeekStart(now) - 12 * WEEK_MS).toISOString();
+      const from = q.from
+        ? parseTimeQuery(q.from, 'querystring.from')
+        : new Date(chinaWeekStart(now) - 12 * WEEK_MS).toISOString();
       if (to <= from) throw badRequest(`querystring.to: must be after from (${from} – ${to})`);
       const weekly = q.bucket === 'week';
       const buckets: { start: string; end: string }[] = [];
       const firstWeek = chinaWeekStart(Date.parse(from));
       if (weekly) {
-        if (Date.parse(to) - firstWeek > 60 * WEEK_MS) throw badRequest('querystring.from: weekly buckets cover at most 60 weeks');
-        for (let w = firstWeek; w < Date.parse(to); w += WEEK_MS) buckets.push({ start: new Date(w).toISOString(), end: new Date(w + WEEK_MS).toISOString() });
+        if (Date.parse(to) - firstWeek > 60 * WEEK_MS)
+          throw badRequest('querystring.from: weekly buckets cover at most 60 weeks');
+        for (let w = firstWeek; w < Date.parse(to); w += WEEK_MS)
+          buckets.push({ start: new Date(w).toISOString(), end: new Date(w + WEEK_MS).toISOString() });
       } else {
         buckets.push({ start: from, end: to });
       }
@@ -142,7 +173,9 @@ export const heatmapRoutes: FastifyPluginAsyncTypebox = async (app) => {
           sql<number>`floor((lon + 180) / ${dLon})`.as('x'),
           sql<number>`floor((lat + 90) / ${dLat})`.as('y'),
           (weekly ? sql<number>`floor((${days} - ${week0}) / 7 + 1e-9)` : sql<number>`0`).as('b'),
-          (byCount ? sql<number>`count(*)` : sql<number>`sum(coalesce(participants, expected_participants, 0))`).as('w'),
+          (byCount ? sql<number>`count(*)` : sql<number>`sum(coalesce(participants, expected_participants, 0))`).as(
+            'w',
+          ),
           sql<number>`count(*)`.as('n'),
         ])
         .where('cancelled', '=', 0)
@@ -150,8 +183,19 @@ export const heatmapRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .where('starts_at', '<', to)
         .groupBy([sql`1`, sql`2`, sql`3`]);
       if (q.category) query = query.where('category', 'in', q.category.split(',') as ServiceCategory[]);
-      for (const c of await query.execute()) grid.addCell(Number(c.x), Number(c.y), Number(c.b), Number(c.w), Number(c.n));
-      return { source: 'activities' as const, weight: byCount ? 'count' : 'participants', from, to, cellM, buckets, ...grid.points(), total: grid.total, items: grid.items };
+      for (const c of await query.execute())
+        grid.addCell(Number(c.x), Number(c.y), Number(c.b), Number(c.w), Number(c.n));
+      return {
+        source: 'activities' as const,
+        weight: byCount ? 'count' : 'participants',
+        from,
+        to,
+        cellM,
+        buckets,
+        ...grid.points(),
+        total: grid.total,
+        items: grid.items,
+      };
     },
   );
 };

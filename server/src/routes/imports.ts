@@ -10,15 +10,32 @@ import { importPopulation, importRegions, importStations } from '../importers/pl
 import { CRS_VALUES, ImportError, formatOf, type Crs, type TableFormat } from '../importers/tables.js';
 import { StringEnum, errorResponses } from './schemas.js';
 
-const FILE_TYPES = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/geo+json', 'application/octet-stream'];
+const FILE_TYPES = [
+  'text/csv',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/geo+json',
+  'application/octet-stream',
+];
 
 export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  for (const type of FILE_TYPES) app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  for (const type of FILE_TYPES)
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) =>
+      done(null, body),
+    );
   const Query = Type.Object(
-    { format: Type.Optional(StringEnum(['csv', 'xlsx', 'geojson'] as const)), crs: Type.Optional(StringEnum(CRS_VALUES)), name: Type.Optional(Type.String({ maxLength: 200 })) },
+    {
+      format: Type.Optional(StringEnum(['csv', 'xlsx', 'geojson'] as const)),
+      crs: Type.Optional(StringEnum(CRS_VALUES)),
+      name: Type.Optional(Type.String({ maxLength: 200 })),
+    },
     { additionalProperties: false },
   );
-  const Result = Type.Object({ kind: Type.String(), created: Type.Integer(), updated: Type.Integer(), replaced: Type.Optional(Type.Integer()) });
+  const Result = Type.Object({
+    kind: Type.String(),
+    created: Type.Integer(),
+    updated: Type.Integer(),
+    replaced: Type.Optional(Type.Integer()),
+  });
   const kinds = {
     stations: (data: Buffer, f: TableFormat, crs: Crs) => importStations(app.db, data, f, crs),
     regions: (data: Buffer, f: TableFormat) => importRegions(app.db, data, f),
@@ -29,11 +46,16 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       `/import/${kind}`,
       {
         onRequest: requireRole('planner', 'admin'),
-        schema: { summary: `Import ${kind} from CSV, XLSX or GeoJSON (planner, admin)`, querystring: Query, response: { 200: Result, ...errorResponses } },
+        schema: {
+          summary: `Import ${kind} from CSV, XLSX or GeoJSON (planner, admin)`,
+          querystring: Query,
+          response: { 200: Result, ...errorResponses },
+        },
       },
       async (request) => {
         const body = request.body;
-        if (!Buffer.isBuffer(body) || body.length === 0) throw badRequest(`body: send the file itself with Content-Type ${FILE_TYPES.slice(0, 3).join(', ')}`);
+        if (!Buffer.isBuffer(body) || body.length === 0)
+          throw badRequest(`body: send the file itself with Content-Type ${FILE_TYPES.slice(0, 3).join(', ')}`);
         let format: TableFormat;
         try {
           format = request.query.format ?? formatOf(request.query.name ?? '', request.headers['content-type']);
@@ -43,7 +65,8 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         try {
           return await run(body, format, request.query.crs ?? 'wgs84');
         } catch (err) {
-          if (err instanceof ImportError) throw new HttpError(400, 'INVALID_FILE', err.message, err.rows.length ? err.rows : undefined);
+          if (err instanceof ImportError)
+            throw new HttpError(400, 'INVALID_FILE', err.message, err.rows.length ? err.rows : undefined);
           throw err;
         }
       },

@@ -40,7 +40,10 @@ const NearbyResult = Type.Object({
   route: Type.Object({
     type: Type.Literal('Feature'),
     properties: Type.Object({ stationId: Type.Integer() }),
-    geometry: Type.Object({ type: Type.Literal('LineString'), coordinates: Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 2 })) }),
+    geometry: Type.Object({
+      type: Type.Literal('LineString'),
+      coordinates: Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 2 })),
+    }),
   }),
 });
 
@@ -107,7 +110,11 @@ export const nearbyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       const found = nearestStations(net, lon, lat, set.rows, snaps, candidates, { limit, heap });
       if (!found.ok) {
-        throw new HttpError(422, 'TOO_FAR_FROM_STREET', `(${lon}, ${lat}) is more than ${DEFAULT_MAX_SNAP_M} m from any street the ${mode} network has: no nearby stations are computed for it`);
+        throw new HttpError(
+          422,
+          'TOO_FAR_FROM_STREET',
+          `(${lon}, ${lat}) is more than ${DEFAULT_MAX_SNAP_M} m from any street the ${mode} network has: no nearby stations are computed for it`,
+        );
       }
       const personal = seesPersonalData(request);
       return {
@@ -121,7 +128,11 @@ export const nearbyRoutes: FastifyPluginAsyncTypebox = async (app) => {
             seconds: Math.round(hit.seconds * 10) / 10,
             meters: Math.round(hit.metres * 10) / 10,
             openNow: weekOpenAt(set.weeks[hit.station], now),
-            route: { type: 'Feature' as const, properties: { stationId: row.id }, geometry: { type: 'LineString' as const, coordinates: hit.route } },
+            route: {
+              type: 'Feature' as const,
+              properties: { stationId: row.id },
+              geometry: { type: 'LineString' as const, coordinates: hit.route },
+            },
           };
         }),
       };

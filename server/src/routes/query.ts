@@ -19,6 +19,9 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{
 export function parseTimeQuery(raw: string, field: string): string {
   const date = DATE.exec(raw);
   const ms = date ? Date.parse(`${raw}T00:00:00+08:00`) : DATE_TIME.test(raw) ? Date.parse(raw) : NaN;
-  if (!Number.isFinite(ms)) throw badRequest(`${field}: expected an ISO 8601 date (2026-11-01) or date-time with zone (2026-11-01T08:00:00+08:00), got "${raw}"`);
+  if (!Number.isFinite(ms))
+    throw badRequest(
+      `${field}: expected an ISO 8601 date (2026-11-01) or date-time with zone (2026-11-01T08:00:00+08:00), got "${raw}"`,
+    );
   return new Date(ms).toISOString();
 }

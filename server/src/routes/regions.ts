@@ -1,7 +1,15 @@
 /** Regions as GeoJSON: district and township polygons, villages and communities as label points. */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { REGION_KINDS, REGION_LEVELS } from '../db/schema.js';
-import { Feature, FeatureCollection, Geometry, NullableString, RegionCode, StringEnum, errorResponses } from './schemas.js';
+import {
+  Feature,
+  FeatureCollection,
+  Geometry,
+  NullableString,
+  RegionCode,
+  StringEnum,
+  errorResponses,
+} from './schemas.js';
 
 const LevelSchema = StringEnum(REGION_LEVELS);
 const RegionProperties = Type.Object({
@@ -61,7 +69,7 @@ export const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
             population: r.population,
             labelLon: r.label_lon,
             labelLat: r.label_lat,
-            stations: level === 'district' ? total : countOf.get(r.code) ?? 0,
+            stations: level === 'district' ? total : (countOf.get(r.code) ?? 0),
           },
           geometry: r.geometry ? JSON.parse(r.geometry) : { type: 'Point', coordinates: [r.label_lon, r.label_lat] },
         })),

@@ -58,7 +58,10 @@ export function CommaList(values: readonly string[], description: string) {
 
 /** A time bound in a query string; `parseTimeQuery` reads it. */
 export const TimeQuery = (description: string) =>
-  Type.String({ maxLength: 40, description: `${description}: ISO 8601 date-time with zone, or a date (China time midnight)` });
+  Type.String({
+    maxLength: 40,
+    description: `${description}: ISO 8601 date-time with zone, or a date (China time midnight)`,
+  });
 
 export const StationLevel = StringEnum(STATION_LEVELS);
 export const ServiceCategory = StringEnum(SERVICE_CATEGORIES);

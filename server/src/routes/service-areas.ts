@@ -2,7 +2,12 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TRAVEL_MODES } from '../geo/osm.js';
 import { STATION_LEVELS, type StationLevel } from '../db/schema.js';
-import { computeServiceArea, parseMinutes, parseServiceAreaRequest, type ServiceAreaCollection } from '../network/service-areas.js';
+import {
+  computeServiceArea,
+  parseMinutes,
+  parseServiceAreaRequest,
+  type ServiceAreaCollection,
+} from '../network/service-areas.js';
 import { HttpError, badRequest, notFound } from '../plugins/errors.js';
 import { CommaList, ErrorResponse, StringEnum, errorResponses } from './schemas.js';
 
@@ -20,7 +25,11 @@ const Band = Type.Object({
 const BandCollection = Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Band) });
 const Minutes = Type.String({ pattern: '^[0-9.]+(,[0-9.]+)*$', description: 'minutes, one band each: 15 or 15,10,5' });
 const Mode = StringEnum(TRAVEL_MODES);
-const Offroad = Type.Number({ minimum: 0, maximum: 500, description: 'metres walked straight off the street (default 100)' });
+const Offroad = Type.Number({
+  minimum: 0,
+  maximum: 500,
+  description: 'metres walked straight off the street (default 100)',
+});
 
 export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const heap = app.searchHeap;
@@ -38,7 +47,13 @@ export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: 'Service area (isochrone) from a point: one MultiPolygon per band',
         querystring: Type.Object(
-          { lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }), minutes: Type.Optional(Minutes), mode: Type.Optional(Mode), offroad: Type.Optional(Offroad) },
+          {
+            lon: Type.Number({ minimum: -180, maximum: 180 }),
+            lat: Type.Number({ minimum: -90, maximum: 90 }),
+            minutes: Type.Optional(Minutes),
+            mode: Type.Optional(Mode),
+            offroad: Type.Optional(Offroad),
+          },
           { additionalProperties: false },
         ),
         response: { 200: BandCollection, 422: ErrorResponse, ...errorResponses },
@@ -53,12 +68,19 @@ export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: "A station's service area",
         params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
-        querystring: Type.Object({ minutes: Type.Optional(Minutes), mode: Type.Optional(Mode), offroad: Type.Optional(Offroad) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { minutes: Type.Optional(Minutes), mode: Type.Optional(Mode), offroad: Type.Optional(Offroad) },
+          { additionalProperties: false },
+        ),
         response: { 200: BandCollection, 422: ErrorResponse, ...errorResponses },
       },
     },
     async (request) => {
-      const station = await app.db.selectFrom('stations').select(['lon', 'lat']).where('id', '=', request.params.id).executeTakeFirst();
+      const station = await app.db
+        .selectFrom('stations')
+        .select(['lon', 'lat'])
+        .where('id', '=', request.params.id)
+        .executeTakeFirst();
       if (!station) throw notFound(`No station with id ${request.params.id}`);
       return run({ ...request.query, lon: station.lon, lat: station.lat });
     },
@@ -87,13 +109,22 @@ export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!minutes.ok) throw badRequest(`querystring.${minutes.message}`);
       const mode = request.query.mode ?? 'walk';
       const levels = (request.query.levels ?? 'center,institute,station').split(',') as StationLevel[];
-      const stations = await app.db.selectFrom('stations').select(['id', 'level', 'lon', 'lat', 'updated_at']).where('level', 'in', levels).orderBy('id').execute();
+      const stations = await app.db
+        .selectFrom('stations')
+        .select(['id', 'level', 'lon', 'lat', 'updated_at'])
+        .where('level', 'in', levels)
+        .orderBy('id')
+        .execute();
       const key = `${minutes.value[0]}:${mode}:${levels.join()}:${stations.map((s) => `${s.id}@${s.updated_at}`).join()}:${app.network?.report.builtAt}`;
       let body = cache.get(key);
       if (!body) {
         const features = [];
         for (const s of stations) {
-          const result = computeServiceArea(app.network, { lon: s.lon, lat: s.lat, minutes: minutes.value, mode, offroadM: 100 }, heap);
+          const result = computeServiceArea(
+            app.network,
+            { lon: s.lon, lat: s.lat, minutes: minutes.value, mode, offroadM: 100 },
+            heap,
+          );
           if (!result.ok) continue; // a station far from every street has no area; the coverage view reports it
           const f = result.collection.features[0];
           features.push({ ...f, properties: { ...f.properties, stationId: s.id, level: s.level } });

@@ -11,7 +11,18 @@ import { pointInArea, type AreaGeometry } from '../geo/polygon.js';
 import { parseBBox } from './query.js';
 import { insideDistrict } from '../db/regions.js';
 import { stationRowsQuery, stationsFingerprint, type StationRow } from '../db/stations.js';
-import { CommaList, NullableString, BBoxQuery, Feature, FeatureCollection, PointGeometry, RegionCode, ServiceCategory, StationLevel as StationLevelSchema, errorResponses } from './schemas.js';
+import {
+  CommaList,
+  NullableString,
+  BBoxQuery,
+  Feature,
+  FeatureCollection,
+  PointGeometry,
+  RegionCode,
+  ServiceCategory,
+  StationLevel as StationLevelSchema,
+  errorResponses,
+} from './schemas.js';
 
 const StationProperties = Type.Object({
   id: Type.Integer(),
@@ -34,7 +45,9 @@ const StationDetailProperties = Type.Composite([
   StationProperties,
   Type.Object({
     description: Type.String(),
-    teams: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), category: ServiceCategory, members: Type.Integer() })),
+    teams: Type.Array(
+      Type.Object({ id: Type.Integer(), name: Type.String(), category: ServiceCategory, members: Type.Integer() }),
+    ),
     volunteers: Type.Integer(),
     activitiesLast90Days: Type.Integer(),
     updatedAt: Type.String(),
@@ -75,7 +88,6 @@ const CreateBody = Type.Object(StationWrite, { additionalProperties: false });
 const UpdateBody = Type.Partial(Type.Object(StationWrite), { additionalProperties: false, minProperties: 1 });
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
-
 export function toFeature(row: StationRow, personal: boolean): Static<typeof StationFeature> {
   const properties: Static<typeof StationProperties> = {
     id: row.id,
@@ -107,27 +119,46 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   /** Checks a station's place against the imported boundaries and works out its township. */
-  async function placeStation(lon: number, lat: number, regionCode: string | undefined, villageCode: string | null | undefined) {
+  async function placeStation(
+    lon: number,
+    lat: number,
+    regionCode: string | undefined,
+    villageCode: string | null | undefined,
+  ) {
     if (!(await insideDistrict(app.db, lon, lat))) {
       throw badRequest(`body.lon/lat: (${lon}, ${lat}) lies outside the district`);
     }
-    const townships = await app.db.selectFrom('regions').select(['code', 'name', 'geometry']).where('level', '=', 'township').execute();
-    const containing = townships.find((t) => t.geometry && pointInArea(lon, lat, JSON.parse(t.geometry) as AreaGeometry));
+    const townships = await app.db
+      .selectFrom('regions')
+      .select(['code', 'name', 'geometry'])
+      .where('level', '=', 'township')
+      .execute();
+    const containing = townships.find(
+      (t) => t.geometry && pointInArea(lon, lat, JSON.parse(t.geometry) as AreaGeometry),
+    );
     let township = regionCode;
     if (regionCode) {
       const named = townships.find((t) => t.code === regionCode);
       if (!named) throw badRequest(`body.regionCode: no township with code ${regionCode}`);
       if (containing && containing.code !== regionCode) {
-        throw badRequest(`body.regionCode: (${lon}, ${lat}) lies in ${containing.name} (${containing.code}), not ${named.name}`);
+        throw badRequest(
+          `body.regionCode: (${lon}, ${lat}) lies in ${containing.name} (${containing.code}), not ${named.name}`,
+        );
       }
     } else {
       if (!containing) throw badRequest(`body.lon/lat: (${lon}, ${lat}) is not inside any township; give regionCode`);
       township = containing.code;
     }
     if (villageCode) {
-      const village = await app.db.selectFrom('regions').select(['parent_code', 'level']).where('code', '=', villageCode).executeTakeFirst();
-      if (!village || village.level !== 'village') throw badRequest(`body.villageCode: no village or community with code ${villageCode}`);
-      if (village.parent_code !== township) throw badRequest(`body.villageCode: ${villageCode} is not in township ${township}`);
+      const village = await app.db
+        .selectFrom('regions')
+        .select(['parent_code', 'level'])
+        .where('code', '=', villageCode)
+        .executeTakeFirst();
+      if (!village || village.level !== 'village')
+        throw badRequest(`body.villageCode: no village or community with code ${villageCode}`);
+      if (village.parent_code !== township)
+        throw badRequest(`body.villageCode: ${villageCode} is not in township ${township}`);
     }
     return township!;
   }
@@ -153,10 +184,16 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       if (bbox) {
         const [w, s, e, n] = parseBBox(bbox);
-        query = query.where('stations.lon', '>=', w).where('stations.lon', '<=', e).where('stations.lat', '>=', s).where('stations.lat', '<=', n);
+        query = query
+          .where('stations.lon', '>=', w)
+          .where('stations.lon', '<=', e)
+          .where('stations.lat', '>=', s)
+          .where('stations.lat', '<=', n);
       }
       if (q) {
-        query = query.where((eb) => eb.or([containsText(app.db, 'stations.name', q), containsText(app.db, 'stations.address', q)]));
+        query = query.where((eb) =>
+          eb.or([containsText(app.db, 'stations.name', q), containsText(app.db, 'stations.address', q)]),
+        );
       }
       const personal = seesPersonalData(request);
       const unfiltered = !level && !region && !bbox && !q;
@@ -172,7 +209,8 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           listCache.set(personal, cached);
         }
         reply.header('content-type', 'application/geo+json; charset=utf-8').header('vary', 'accept-encoding, cookie');
-        if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(cached.gzip as never);
+        if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? '')))
+          return reply.header('content-encoding', 'gzip').send(cached.gzip as never);
         // Already serialized: a string payload bypasses the response serializer.
         return reply.send(cached.json as never);
       }
@@ -183,7 +221,12 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function detail(request: FastifyRequest, id: number): Promise<Static<typeof StationDetail>> {
     const row = await loadStation(id);
-    const teams = await app.db.selectFrom('teams').select(['id', 'name', 'category', 'members']).where('station_id', '=', id).orderBy('id').execute();
+    const teams = await app.db
+      .selectFrom('teams')
+      .select(['id', 'name', 'category', 'members'])
+      .where('station_id', '=', id)
+      .orderBy('id')
+      .execute();
     const since = new Date(Date.now() - 90 * 86_400_000).toISOString();
     const count = await app.db
       .selectFrom('activities')
@@ -209,7 +252,13 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/stations/:id',
-    { schema: { summary: 'One station with its teams', params: IdParams, response: { 200: StationDetail, ...errorResponses } } },
+    {
+      schema: {
+        summary: 'One station with its teams',
+        params: IdParams,
+        response: { 200: StationDetail, ...errorResponses },
+      },
+    },
     async (request) => detail(request, request.params.id),
   );
 
@@ -217,7 +266,11 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/stations',
     {
       onRequest: requireRole('planner', 'admin'),
-      schema: { summary: 'Create a station (planner, admin)', body: CreateBody, response: { 201: StationDetail, ...errorResponses } },
+      schema: {
+        summary: 'Create a station (planner, admin)',
+        body: CreateBody,
+        response: { 201: StationDetail, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const b = request.body;
@@ -251,7 +304,12 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/stations/:id',
     {
       onRequest: requireRole('planner', 'admin'),
-      schema: { summary: 'Update a station (planner, admin)', params: IdParams, body: UpdateBody, response: { 200: StationDetail, ...errorResponses } },
+      schema: {
+        summary: 'Update a station (planner, admin)',
+        params: IdParams,
+        body: UpdateBody,
+        response: { 200: StationDetail, ...errorResponses },
+      },
     },
     async (request) => {
       const id = request.params.id;
@@ -293,7 +351,11 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/stations/:id',
     {
       onRequest: requireRole('planner', 'admin'),
-      schema: { summary: 'Delete a station without activity history (planner, admin)', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
+      schema: {
+        summary: 'Delete a station without activity history (planner, admin)',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
     },
     async (request, reply) => {
       const id = request.params.id;
@@ -303,7 +365,8 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .select((eb) => eb.fn.countAll<string | number>().as('n'))
         .where('station_id', '=', id)
         .executeTakeFirstOrThrow();
-      if (Number(used.n) > 0) throw conflict(`Station ${id} has ${used.n} activities on record; it cannot be deleted without losing them`);
+      if (Number(used.n) > 0)
+        throw conflict(`Station ${id} has ${used.n} activities on record; it cannot be deleted without losing them`);
       await app.db.transaction().execute(async (trx) => {
         await trx.updateTable('users').set({ station_id: null }).where('station_id', '=', id).execute();
         await trx.deleteFrom('teams').where('station_id', '=', id).execute();

@@ -13,7 +13,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('at', 'varchar(30)', (c) => c.notNull())
     .execute();
   // Activities published by the demo ticker are marked, so nobody mistakes them for real work.
-  await db.schema.alterTable('activities').addColumn('demo', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('activities')
+    .addColumn('demo', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.createIndex('activities_ends').on('activities').column('ends_at').execute();
 }
 
