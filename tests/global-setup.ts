@@ -17,7 +17,7 @@ export default async function setup(): Promise<void> {
     await client.connect();
     await client.query('select 1');
   } catch (err) {
-    throw new Error(`TEST_DATABASE_URL=${url} is not reachable: ${(err as Error).message}`);
+    throw new Error(`TEST_DATABASE_URL=${url} is not reachable: ${(err as Error).message}`, { cause: err });
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -5,8 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -121,6 +123,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
   });
   await app.register(rateLimit, { global: false });
+  await app.register(compress, {
+    encodings: ['br', 'gzip'],
+    threshold: 1024,
+    // Dynamic answers are compressed per request: brotli 4 is about gzip 6's cost for a smaller body.
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+    zlibOptions: { level: 6 },
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Practice Map API (文明实践服务地图)', version: '0.1.0' },
@@ -168,16 +177,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const clientDir = deps.clientDir ?? path.join(ROOT, 'dist/client');
   const hasClient = fs.existsSync(path.join(clientDir, 'index.html'));
   if (hasClient) {
-    await app.register(fastifyStatic, { root: clientDir, wildcard: true, maxAge: '1h', index: false });
-    app.get('/', { schema: { hide: true } }, (request, reply) =>
-      reply.header('cache-control', 'no-cache').sendFile('index.html', clientDir),
-    );
+    await app.register(fastifyStatic, {
+      root: clientDir,
+      wildcard: true,
+      index: false,
+      // The build writes .br and .gz beside each asset at the highest levels: nothing is compressed per request.
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (res, filePath) => {
+        // Vite names assets by content hash: a changed file is a new URL, so they never need revalidating.
+        const hashed = path.relative(clientDir, filePath).startsWith(`assets${path.sep}`);
+        res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader('vary', 'accept-encoding');
+      },
+    });
+    app.get('/', { schema: { hide: true } }, (_request, reply) => reply.sendFile('index.html', clientDir));
   }
   app.setNotFoundHandler((request, reply) => {
     const pathname = request.url.split('?')[0];
     if (request.method === 'GET' && !pathname.startsWith('/api') && !/\.[a-z0-9]+$/i.test(pathname) && hasClient) {
       // The client routes (/, /plan, /screen, /stations/:id) are all served by the single page.
-      return reply.header('cache-control', 'no-cache').sendFile('index.html', clientDir);
+      return reply.sendFile('index.html', clientDir);
     }
     return reply
       .status(404)

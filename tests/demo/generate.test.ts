@@ -100,9 +100,9 @@ describe('demo district generator', () => {
     expect(total).toBeGreaterThanOrEqual(250_000);
     expect(total).toBeLessThanOrEqual(400_000);
     for (const p of d.populationPoints) {
-      if (p.kind === 'community')
-        (expect(p.population).toBeGreaterThanOrEqual(3000), expect(p.population).toBeLessThanOrEqual(12000));
-      else (expect(p.population).toBeGreaterThanOrEqual(300), expect(p.population).toBeLessThanOrEqual(2500));
+      const [low, high] = p.kind === 'community' ? [3000, 12000] : [300, 2500];
+      expect(p.population).toBeGreaterThanOrEqual(low);
+      expect(p.population).toBeLessThanOrEqual(high);
     }
     // Each township's population is the sum of its places.
     for (const t of townshipsOf(d)) {
@@ -136,8 +136,9 @@ describe('demo district generator', () => {
       const teamsPer = new Map<number, number>();
       for (const t of d.teams) teamsPer.set(t.station, (teamsPer.get(t.station) ?? 0) + 1);
       d.stations.forEach((s, i) => {
-        if (s.level === 'station')
-          (expect(teamsPer.get(i) ?? 0).toBeGreaterThanOrEqual(1), expect(teamsPer.get(i) ?? 0).toBeLessThanOrEqual(3));
+        if (s.level !== 'station') return;
+        expect(teamsPer.get(i) ?? 0).toBeGreaterThanOrEqual(1);
+        expect(teamsPer.get(i) ?? 0).toBeLessThanOrEqual(3);
       });
     },
   );

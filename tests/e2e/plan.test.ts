@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { CHROMIUM_ARGS, chromiumOrSkip, mapSettled } from '../support/browser.js';
 

@@ -68,7 +68,10 @@ describe('lazy greedy', () => {
           bestGain = 0;
         sets.forEach((set, c) => {
           const g = set.reduce((s, i) => s + (covered.has(i) ? 0 : weights[i]), 0);
-          if (g > bestGain) ((best = c), (bestGain = g));
+          if (g > bestGain) {
+            best = c;
+            bestGain = g;
+          }
         });
         if (best < 0) break;
         eager.push(bestGain);

@@ -30,7 +30,6 @@ export function townshipAt(shape: DistrictShape, p: XY): number {
 }
 
 function dartThrow(
-  rng: Random,
   count: number,
   tries: number,
   accept: (p: XY) => boolean,
@@ -78,7 +77,6 @@ export function placePeople(rng: Random, shape: DistrictShape): Places {
 
   // Urban communities: inside the built-up radius, off the river.
   const urbanPoints = dartThrow(
-    rng,
     30,
     4000,
     (p) =>
@@ -121,7 +119,6 @@ export function placePeople(rng: Random, shape: DistrictShape): Places {
   };
   const motorwayY = townCenter[1] + 5200;
   const villagePoints = dartThrow(
-    rng,
     125,
     20000,
     (p) =>

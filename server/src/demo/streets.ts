@@ -223,7 +223,7 @@ export function layStreets(rng: Random, shape: DistrictShape, places: Places, to
     );
     backbone.push(...ids, ...seatGrids[ti]);
   });
-  const rural = shape.townships.map((t, i) => i).filter((i) => !shape.townships[i].urban);
+  const rural = shape.townships.map((_t, i) => i).filter((i) => !shape.townships[i].urban);
   const linked = new Set<string>();
   let townshipRef = 1;
   for (const i of rural) {

@@ -58,10 +58,20 @@ export function contourRings(values: ArrayLike<number>, width: number, height: n
       }
       const centerInside = (bl + br + tl + tr) / 4 <= level;
       if (code === 5) {
-        if (centerInside) (link(i, j, B, R), link(i, j, T, L));
-        else (link(i, j, B, L), link(i, j, T, R));
-      } else if (centerInside) (link(i, j, L, B), link(i, j, R, T));
-      else (link(i, j, R, B), link(i, j, L, T));
+        if (centerInside) {
+          link(i, j, B, R);
+          link(i, j, T, L);
+        } else {
+          link(i, j, B, L);
+          link(i, j, T, R);
+        }
+      } else if (centerInside) {
+        link(i, j, L, B);
+        link(i, j, R, T);
+      } else {
+        link(i, j, R, B);
+        link(i, j, L, T);
+      }
     }
   }
   const point = (id: number): [number, number] => {

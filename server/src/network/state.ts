@@ -1,4 +1,5 @@
 /** The loaded street network, ready to answer: per mode the graph, edge times and a snapping index. */
+import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { connectedComponents } from '../geo/graph.js';
 import { buildStreetIndex } from '../geo/snap.js';
@@ -9,7 +10,8 @@ import { storedModeFor, type NetworkReport, type StoredNetwork } from './store.j
 
 export interface PreparedLayer {
   json: Buffer;
-  gzip: Buffer;
+  /** Strong validator for conditional requests: the layer changes only with the network. */
+  etag: string;
 }
 
 export interface NetworkState {
@@ -35,7 +37,10 @@ export function prepareNetwork(stored: StoredNetwork): NetworkState {
     for (let e = 0; e < graph.edgeCount; e++) edgeTime[e] = graph.edgeLength[e] / speedOf[graph.edgeClass[e]];
     modes[mode] = { graph, edgeTime, street, profile };
   }
-  const layer = (gzip: Buffer): PreparedLayer => ({ gzip, json: gunzipSync(gzip) });
+  const layer = (gzip: Buffer): PreparedLayer => {
+    const json = gunzipSync(gzip);
+    return { json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };
+  };
   return {
     source: stored.report.source,
     report: stored.report,

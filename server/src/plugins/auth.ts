@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../db/schema.js';
 import { forbidden, unauthorized } from './errors.js';
 
@@ -45,11 +45,7 @@ export const authPlugin = fp(
   { name: 'auth', dependencies: ['database'] },
 );
 
-export async function startSession(
-  app: import('fastify').FastifyInstance,
-  reply: FastifyReply,
-  userId: number,
-): Promise<void> {
+export async function startSession(app: FastifyInstance, reply: FastifyReply, userId: number): Promise<void> {
   const token = randomBytes(32).toString('base64url');
   const expires = new Date(Date.now() + SESSION_DAYS * 86_400_000);
   await app.db.deleteFrom('sessions').where('expires_at', '<', new Date().toISOString()).execute();

@@ -9,14 +9,9 @@ import { bboxOf, type AreaGeometry } from '../geo/polygon.js';
 import { ErrorResponse } from './schemas.js';
 
 function sendLayer(request: FastifyRequest, reply: FastifyReply, layer: PreparedLayer) {
-  reply
-    .header('content-type', 'application/geo+json; charset=utf-8')
-    .header('cache-control', 'public, max-age=300')
-    .header('vary', 'accept-encoding');
-  if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
-    return reply.header('content-encoding', 'gzip').send(layer.gzip);
-  }
-  return reply.send(layer.json);
+  reply.header('cache-control', 'public, max-age=300').header('etag', layer.etag);
+  if (request.headers['if-none-match'] === layer.etag) return reply.status(304).send();
+  return reply.header('content-type', 'application/geo+json; charset=utf-8').send(layer.json);
 }
 
 export const basemapRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -6,16 +6,14 @@ import {
   applyScenario,
   coverageSummary,
   gapsOf,
-  loadCoverageData,
   partitionOf,
   runCoverage,
   suggestionsFor,
   type CoverageParams,
-  type CoverageRun,
 } from '../network/coverage-service.js';
 import { DEFAULT_COVERAGE_LEVELS } from '../network/coverage-cache.js';
 import { coverageTableCsv, coverageTableXlsx } from '../network/coverage-export.js';
-import { HttpError, badRequest } from '../plugins/errors.js';
+import { badRequest } from '../plugins/errors.js';
 import { CommaList, RegionCode, StationLevel as StationLevelSchema, StringEnum, errorResponses } from './schemas.js';
 
 const LevelList = CommaList(STATION_LEVELS, 'levels that count, default center,institute,station');
@@ -131,16 +129,14 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const region = request.query.region ?? null;
       if (region && !run.data.townships.some((t) => t.code === region))
         throw badRequest(`querystring.region: no township with code ${region}`);
-      return reply
-        .header('content-type', 'application/json; charset=utf-8')
-        .send(
-          JSON.stringify({
-            minutes: run.params.minutes,
-            mode: run.params.mode,
-            region,
-            ...gapsOf(run, region),
-          }) as never,
-        );
+      return reply.header('content-type', 'application/json; charset=utf-8').send(
+        JSON.stringify({
+          minutes: run.params.minutes,
+          mode: run.params.mode,
+          region,
+          ...gapsOf(run, region),
+        }) as never,
+      );
     },
   );
 

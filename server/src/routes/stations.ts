@@ -1,9 +1,8 @@
 /** Stations: public reads as GeoJSON; planners and admins create, update and delete. */
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
-import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
-import { STATION_LEVELS, type Database, type Station, type StationLevel } from '../db/schema.js';
+import { STATION_LEVELS, type StationLevel } from '../db/schema.js';
 import { containsText } from '../db/dialect.js';
 import { requireRole, seesPersonalData } from '../plugins/auth.js';
 import { badRequest, conflict, notFound } from '../plugins/errors.js';
@@ -109,7 +108,7 @@ export function toFeature(row: StationRow, personal: boolean): Static<typeof Sta
 }
 
 export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const listCache = new Map<boolean, { key: string; json: string; gzip: Buffer }>();
+  const listCache = new Map<boolean, { key: string; json: string; etag: string }>();
   const baseQuery = () => stationRowsQuery(app.db);
 
   async function loadStation(id: number): Promise<StationRow> {
@@ -169,7 +168,11 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: 'Stations as GeoJSON points, filtered by level, region, bbox and name',
         querystring: ListQuery,
-        response: { 200: FeatureCollection(StationFeature), ...errorResponses },
+        response: {
+          200: FeatureCollection(StationFeature),
+          304: Type.Null({ description: 'Not modified: the table has not changed since the ETag' }),
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {
@@ -205,12 +208,13 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!cached || cached.key !== key) {
           const rows = (await query.orderBy('stations.id').execute()) as StationRow[];
           const json = JSON.stringify({ type: 'FeatureCollection', features: rows.map((r) => toFeature(r, personal)) });
-          cached = { key, json, gzip: gzipSync(json, { level: 5 }) };
+          cached = { key, json, etag: `"${createHash('sha1').update(key).digest('base64url')}"` };
           listCache.set(personal, cached);
         }
-        reply.header('content-type', 'application/geo+json; charset=utf-8').header('vary', 'accept-encoding, cookie');
-        if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? '')))
-          return reply.header('content-encoding', 'gzip').send(cached.gzip as never);
+        // Browsers revalidate and get 304 while the table is unchanged.
+        reply.header('vary', 'accept-encoding, cookie').header('cache-control', 'no-cache').header('etag', cached.etag);
+        if (request.headers['if-none-match'] === cached.etag) return reply.status(304).send(null);
+        reply.header('content-type', 'application/geo+json; charset=utf-8');
         // Already serialized: a string payload bypasses the response serializer.
         return reply.send(cached.json as never);
       }
