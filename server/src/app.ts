@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
@@ -40,6 +40,7 @@ import { startActivityClock } from './live/clock.js';
 import { startDemoTicker } from './demo/live-ticker.js';
 import { CoverageCache } from './network/coverage-cache.js';
 import { MinHeap } from './geo/heap.js';
+import { errorContext } from './log.js';
 
 export interface AppDeps {
   config: Config;
@@ -54,7 +55,8 @@ export interface AppDeps {
   live?: { heartbeatMs?: number; tickMs?: number };
   /** Folder of the built client; defaults to dist/client beside the repository root. */
   clientDir?: string;
-  logger?: boolean;
+  /** The process's logger (main.ts passes one at LOG_LEVEL); tests leave it out and log nothing. */
+  logger?: FastifyBaseLogger;
 }
 
 declare module 'fastify' {
@@ -75,21 +77,28 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: 2 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const now = deps.now ?? Date.now;
-  const bus = deps.bus ?? (await openBus(deps.config.databaseUrl));
-  const stream = new ActivityStream(deps.db, bus, { now, heartbeatMs: deps.live?.heartbeatMs ?? 15_000 });
+  const log = app.log;
+  const bus = deps.bus ?? (await openBus(deps.config.databaseUrl, log));
+  const stream = new ActivityStream(deps.db, bus, { now, log, heartbeatMs: deps.live?.heartbeatMs ?? 15_000 });
   await stream.start();
-  const stopClock = startActivityClock(deps.db, bus, now, deps.live?.tickMs ?? 5_000);
+  const stopClock = startActivityClock(deps.db, bus, now, deps.live?.tickMs ?? 5_000, log);
   // Activity accumulates: keep the planner's statistics fresh (SQLite has none unless asked).
-  const statistics = setInterval(() => void refreshPlannerStatistics(deps.db).catch(() => undefined), 6 * 3_600_000);
+  const statistics = setInterval(
+    () =>
+      void refreshPlannerStatistics(deps.db).catch((err) =>
+        log.error(errorContext(err), 'refreshing the planner statistics failed'),
+      ),
+    6 * 3_600_000,
+  );
   statistics.unref();
   const stopTicker = deps.config.demoLive
-    ? startDemoTicker(deps.db, bus, now, deps.config.demoLiveSeconds * 1000)
+    ? startDemoTicker(deps.db, bus, now, deps.config.demoLiveSeconds * 1000, log)
     : null;
   // SSE responses never end by themselves: end them before the server waits for its connections.
   app.addHook('preClose', async () => {

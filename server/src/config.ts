@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { LOG_LEVELS, type LogLevel } from './log.js';
 
 /** Settings, all from the environment (the README lists them). */
 export interface Config {
@@ -17,6 +18,8 @@ export interface Config {
   demoLive: boolean;
   /** Seconds between demo activities (DEMO_LIVE_SECONDS, default 20). */
   demoLiveSeconds: number;
+  /** pino level (LOG_LEVEL, default info). */
+  logLevel: LogLevel;
 }
 
 function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -42,6 +45,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error(`Invalid DATABASE_URL: "${databaseUrl}" (expected postgres://…; leave unset for SQLite)`);
   }
+  const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new Error(`Invalid LOG_LEVEL: "${env.LOG_LEVEL}" (expected one of ${LOG_LEVELS.join(', ')})`);
+  }
   return {
     port: intSetting(env, 'PORT', 8080),
     host: env.HOST?.trim() || '127.0.0.1',
@@ -52,5 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: boolSetting(env, 'SECURE_COOKIES', false),
     demoLive: boolSetting(env, 'DEMO_LIVE', false),
     demoLiveSeconds: Math.max(1, intSetting(env, 'DEMO_LIVE_SECONDS', 20)),
+    logLevel,
   };
 }

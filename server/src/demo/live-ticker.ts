@@ -3,6 +3,7 @@
  * the live map have something to show in a demonstration. Each is marked `demo` and titled 【演示】,
  * and goes through the same log and bus as a real write.
  */
+import { errorContext, type Log } from '../log.js';
 import type { Kysely } from 'kysely';
 import type { Database, ServiceCategory } from '../db/schema.js';
 import type { LiveBus } from '../live/bus.js';
@@ -60,13 +61,14 @@ export function startDemoTicker(
   bus: LiveBus,
   now: () => number,
   everyMs: number,
+  log: Log,
 ): () => Promise<void> {
   const rng = new Random(now() % 2 ** 31);
   let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     if (!running)
       running = publishDemoActivity(db, bus, now(), rng)
-        .catch(() => null)
+        .catch((err) => log.error(errorContext(err), 'demo ticker: publishing a demo activity failed'))
         .finally(() => (running = null));
   }, everyMs);
   timer.unref();

@@ -4,6 +4,7 @@
  * costs nothing but a little delay. SQLite: in-process. PostgreSQL: LISTEN/NOTIFY, so instances
  * behind one proxy all hear every write.
  */
+import { errorContext, type Log } from '../log.js';
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 
@@ -46,12 +47,15 @@ export class PostgresBus implements LiveBus {
   private closed = false;
   private retry: NodeJS.Timeout | null = null;
 
-  private constructor(private readonly connectionString: string) {
+  private constructor(
+    private readonly connectionString: string,
+    private readonly log: Log,
+  ) {
     this.notifier = new pg.Pool({ connectionString, max: 2 });
   }
 
-  static async connect(connectionString: string): Promise<PostgresBus> {
-    const bus = new PostgresBus(connectionString);
+  static async connect(connectionString: string, log: Log): Promise<PostgresBus> {
+    const bus = new PostgresBus(connectionString, log);
     await bus.listen();
     return bus;
   }
@@ -63,8 +67,10 @@ export class PostgresBus implements LiveBus {
       const id = Number(message.payload);
       if (message.channel === LIVE_CHANNEL && Number.isInteger(id)) this.emitter.emit('event', id);
     });
-    const lost = () => {
-      if (client === this.listener) this.reconnect(500);
+    const lost = (err?: Error) => {
+      if (this.closed || client !== this.listener) return;
+      this.log.warn(errorContext(err ?? 'connection ended'), 'live bus: LISTEN connection lost, reconnecting');
+      this.reconnect(500);
     };
     client.on('error', lost);
     client.on('end', lost);
@@ -80,7 +86,11 @@ export class PostgresBus implements LiveBus {
         await this.listen();
         this.retry = null;
         this.emitter.emit('event', 0);
-      } catch {
+      } catch (err) {
+        this.log.warn(
+          errorContext(err, { retryMs: Math.min(delayMs * 2, 10_000) }),
+          'live bus: LISTEN reconnect failed',
+        );
         this.retry = null;
         this.reconnect(Math.min(delayMs * 2, 10_000));
       }
@@ -100,11 +110,13 @@ export class PostgresBus implements LiveBus {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
     this.emitter.removeAllListeners();
-    await this.listener?.end().catch(() => undefined);
+    await this.listener
+      ?.end()
+      .catch((err) => this.log.warn(errorContext(err), 'live bus: closing the LISTEN connection failed'));
     await this.notifier.end();
   }
 }
 
-export async function openBus(databaseUrl: string | null): Promise<LiveBus> {
-  return databaseUrl ? PostgresBus.connect(databaseUrl) : new MemoryBus();
+export async function openBus(databaseUrl: string | null, log: Log): Promise<LiveBus> {
+  return databaseUrl ? PostgresBus.connect(databaseUrl, log) : new MemoryBus();
 }

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { LiveBus } from './bus.js';
 import { logTransitions } from './activities.js';
+import { errorContext, type Log } from '../log.js';
 
 /** At start, look back this far, so transitions during a short restart are still announced. */
 const LOOKBACK_MS = 60_000;
@@ -15,6 +16,7 @@ export function startActivityClock(
   bus: LiveBus,
   now: () => number,
   tickMs: number,
+  log: Log,
 ): () => Promise<void> {
   let since = now() - LOOKBACK_MS;
   let running: Promise<void> | null = null;
@@ -26,7 +28,10 @@ export function startActivityClock(
         since = until;
         if (ids.length) await bus.publish(ids[ids.length - 1]);
       })
-      .catch(() => undefined)
+      // `since` stays put, so the next tick covers this window again.
+      .catch((err) =>
+        log.error(errorContext(err, { since: new Date(since).toISOString() }), 'activity clock: tick failed'),
+      )
       .finally(() => {
         running = null;
       });

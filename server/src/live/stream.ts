@@ -4,6 +4,7 @@
  * Last-Event-ID is first sent what it missed, read from the log, then joins the live flow without a
  * gap or a duplicate.
  */
+import { errorContext, type Log } from '../log.js';
 import type { ServerResponse } from 'node:http';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
@@ -24,6 +25,7 @@ interface StreamClient {
 export interface ActivityStreamOptions {
   now: () => number;
   heartbeatMs: number;
+  log: Log;
   /** How many missed entries a reconnecting client is sent at most. */
   replayLimit?: number;
 }
@@ -37,6 +39,7 @@ export class ActivityStream {
   private lastSeen = 0;
   private reading: Promise<void> | null = null;
   private readAgain = false;
+  private retry: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly frames = new WeakMap<LogEntry, { public?: string; staff?: string }>();
@@ -89,6 +92,7 @@ export class ActivityStream {
   async close(): Promise<void> {
     this.unsubscribe?.();
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.retry) clearTimeout(this.retry);
     for (const c of this.clients) c.res.end();
     this.clients.clear();
     await this.reading;
@@ -115,7 +119,17 @@ export class ActivityStream {
         }
       } while (this.readAgain);
     })()
-      .catch(() => undefined)
+      .catch((err) => {
+        // Entries past lastSeen stay unread; the next event or the retry reads them.
+        this.options.log.error(
+          errorContext(err, { lastSeen: this.lastSeen }),
+          'live stream: reading the event log failed',
+        );
+        this.retry ??= setTimeout(() => {
+          this.retry = null;
+          this.readLog();
+        }, 1000).unref();
+      })
       .finally(() => {
         this.reading = null;
       });
