@@ -111,10 +111,12 @@ function precompress(dir) {
 
 async function buildServer(out) {
   const esbuild = await import('esbuild');
-  fs.rmSync(out, { recursive: true, force: true });
+  // Built beside and swapped in whole, so a failed build leaves the last good one in place.
+  const next = `${out}.next`;
+  fs.rmSync(next, { recursive: true, force: true });
   await esbuild.build({
     entryPoints: { main: at('server/src/main.ts'), cli: at('server/src/cli.ts') },
-    outdir: out,
+    outdir: next,
     bundle: true,
     // Dependencies stay in node_modules: the bundle is only our code, so native modules load as usual.
     packages: 'external',
@@ -125,6 +127,8 @@ async function buildServer(out) {
     splitting: true,
     logLevel: 'warning',
   });
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.renameSync(next, out);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

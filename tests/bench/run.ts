@@ -23,6 +23,7 @@ import type { OsmData } from '../../server/src/geo/osm.js';
 import { leadersBench, sseBench } from './live.js';
 import { nearbyBench } from './nearby.js';
 import { routeBundles } from './bundle.js';
+import { deliveryBench } from './delivery.js';
 
 /** A 100,000-edge city grid (224 x 224 streets, 100 m apart) for the design's service-area budget. */
 function syntheticGrid(): OsmData {
@@ -265,6 +266,7 @@ async function main() {
       bytes: list.body.length,
       httpIdentity: await time(overHttp('identity'), 20),
       httpGzip: await time(overHttp('gzip'), 20),
+      httpBrotli: await time(overHttp('br'), 20),
     };
   } finally {
     await t.close();
@@ -281,6 +283,7 @@ async function main() {
   result.coverage = await coverageBench(syntheticGrid());
   result.nearby = await nearbyBench(time);
   result.clientBundles = routeBundles(path.resolve('dist/client'));
+  result.delivery = await deliveryBench();
   result.live = {
     sseSqlite: await sseBench('sqlite'),
     ...(process.env.TEST_DATABASE_URL
