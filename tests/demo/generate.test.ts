@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateDemo, type DemoDataset } from '../../server/src/demo/generate.js';
 import { buildStreetGraph, connectedComponents, type StreetGraph } from '../../server/src/geo/graph.js';
-import { distanceM } from '../../server/src/geo/ellipsoid.js';
+import { distanceM, LocalPlane } from '../../server/src/geo/ellipsoid.js';
 import { pointInArea, bboxOf, type AreaGeometry } from '../../server/src/geo/polygon.js';
 import { isWalkable } from '../../server/src/geo/osm.js';
 
@@ -147,6 +147,26 @@ describe('demo district generator', () => {
     const d = demo(seed);
     const polygons = new Map(townshipsOf(d).map((t) => [t.code, geometry(t)]));
     for (const s of d.stations) expect(pointInArea(s.lon, s.lat, polygons.get(s.region_code)!), s.name).toBe(true);
+  });
+
+  it.each(SEEDS)('seed %i: every township label lies inside it, at least 500 m from its border', (seed) => {
+    for (const t of townshipsOf(demo(seed))) {
+      const g = geometry(t);
+      expect(pointInArea(t.label_lon, t.label_lat, g), t.name).toBe(true);
+      const plane = new LocalPlane(t.label_lon, t.label_lat);
+      const ring = (g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0]).map(([lon, lat]) =>
+        plane.toXY(lon, lat),
+      );
+      let nearest = Infinity;
+      for (let i = 1; i < ring.length; i++) {
+        const [ax, ay] = ring[i - 1];
+        const [bx, by] = ring[i];
+        const len2 = (bx - ax) ** 2 + (by - ay) ** 2;
+        const k = len2 > 0 ? Math.max(0, Math.min(1, -(ax * (bx - ax) + ay * (by - ay)) / len2)) : 0;
+        nearest = Math.min(nearest, Math.hypot(ax + k * (bx - ax), ay + k * (by - ay)));
+      }
+      expect(nearest, t.name).toBeGreaterThan(500);
+    }
   });
 
   it.each(SEEDS)('seed %i: 90 days of activities, a few thousand, with a weekly rhythm and some live now', (seed) => {

@@ -5,11 +5,12 @@
  */
 import { LocalPlane } from '../geo/ellipsoid.js';
 import { buildStreetGraph, connectedComponents } from '../geo/graph.js';
+import { labelPoint } from '../geo/label-point.js';
 import type { OsmData } from '../geo/osm.js';
 import type { NewActivity, NewPopulationPoint, NewRegion, NewStation, NewTeam, ServiceCategory } from '../db/schema.js';
 import { DISTRICT_NAME, SUBDISTRICT_NAMES, TOWN_STEMS } from './names.js';
 import { Random } from './random.js';
-import { insideRing, shapeDistrict } from './district.js';
+import { shapeDistrict } from './district.js';
 import { placePeople, townshipAt } from './places.js';
 import { layStreets } from './streets.js';
 import { layPracticeNetwork, scheduleActivities } from './practice.js';
@@ -32,19 +33,6 @@ export interface DemoDataset {
 }
 
 const round7 = (v: number) => Math.round(v * 1e7) / 1e7;
-
-function ringCentroid(ring: XY[]): XY {
-  let a = 0;
-  let cx = 0;
-  let cy = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const f = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
-    a += f;
-    cx += (ring[j][0] + ring[i][0]) * f;
-    cy += (ring[j][1] + ring[i][1]) * f;
-  }
-  return [cx / (3 * a), cy / (3 * a)];
-}
 
 export function generateDemo(options: { seed?: number; now?: number } = {}): DemoDataset {
   const seed = options.seed ?? 1;
@@ -104,18 +92,18 @@ export function generateDemo(options: { seed?: number; now?: number } = {}): Dem
     population: totalPopulation,
   });
   shape.townships.forEach((t, i) => {
-    // Label at the area centroid when it falls inside (it does for these near-convex cells), else the seat.
-    const centroid = ringCentroid(t.ring);
-    const [lon, lat] = ll(insideRing(centroid, t.ring) ? centroid : places.seats[i]);
+    // The label at the point farthest inside, so it stays inside however the township is shaped.
+    const geometry = { type: 'Polygon' as const, coordinates: [closeRing(t.ring)] };
+    const label = labelPoint(geometry);
     regions.push({
       code: townshipCodes[i],
       name: townshipNames[i],
       level: 'township',
       kind: t.urban ? 'subdistrict' : 'town',
       parent_code: DISTRICT_CODE,
-      geometry: JSON.stringify({ type: 'Polygon', coordinates: [closeRing(t.ring)] }),
-      label_lon: lon,
-      label_lat: lat,
+      geometry: JSON.stringify(geometry),
+      label_lon: label.lon,
+      label_lat: label.lat,
       population: allPlaces.filter((p) => p.township === i).reduce((s, p) => s + p.population, 0),
     });
   });

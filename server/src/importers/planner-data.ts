@@ -12,6 +12,7 @@ import {
   type StationLevel,
 } from '../db/schema.js';
 import { assertAreaGeometry, pointInArea, type AreaGeometry } from '../geo/polygon.js';
+import { labelPoint } from '../geo/label-point.js';
 import {
   ImportError,
   parseCoordinate,
@@ -283,16 +284,16 @@ export async function importRegions(db: Kysely<Database>, data: Buffer, format: 
     let created = 0;
     let updated = 0;
     for (const t of valid) {
-      const ring = t.geometry.type === 'Polygon' ? t.geometry.coordinates[0] : t.geometry.coordinates[0][0];
-      const label = ring.reduce((acc, p) => [acc[0] + p[0] / ring.length, acc[1] + p[1] / ring.length], [0, 0]);
+      // Inside the township however it is shaped (a vertex mean falls outside a C-shaped one).
+      const label = labelPoint(t.geometry);
       const values = {
         name: t.name,
         level: 'township' as const,
         kind: (t.name.endsWith('街道') ? 'subdistrict' : 'town') as 'subdistrict' | 'town',
         parent_code: districtCode,
         geometry: JSON.stringify(t.geometry),
-        label_lon: label[0],
-        label_lat: label[1],
+        label_lon: label.lon,
+        label_lat: label.lat,
       };
       const existing = await trx.selectFrom('regions').select('code').where('code', '=', t.code).executeTakeFirst();
       if (existing) {
