@@ -108,20 +108,14 @@ function addLayers(map: maplibregl.Map, options: NearbyMapOptions) {
     },
     /** Show the visitor's point and the stations found together. */
     fitAnswer(answer: NearbyAnswer) {
-      const points = [
+      // maplibre's own bounds: @turf/bbox here would join the map chunk and rename it (tests/e2e finds createMap-*.js).
+      const bounds = new maplibregl.LngLatBounds(
         [answer.origin.lon, answer.origin.lat],
-        ...answer.results.map((r) => r.station.geometry.coordinates),
-      ];
-      const lons = points.map((p) => p[0]);
-      const lats = points.map((p) => p[1]);
-      const padding = phone() ? 36 : { top: 60, right: 400, bottom: 60, left: 60 };
-      map.fitBounds(
-        [
-          [Math.min(...lons), Math.min(...lats)],
-          [Math.max(...lons), Math.max(...lats)],
-        ],
-        { padding, maxZoom: 16, duration: 0 },
+        [answer.origin.lon, answer.origin.lat],
       );
+      for (const r of answer.results) bounds.extend(r.station.geometry.coordinates);
+      const padding = phone() ? 36 : { top: 60, right: 400, bottom: 60, left: 60 };
+      map.fitBounds(bounds, { padding, maxZoom: 16, duration: 0 });
     },
     remove() {
       probeMarker?.remove();
