@@ -1,105 +1,365 @@
 /**
- * Whether a place is open, from the common subset of OpenStreetMap `opening_hours` that station
- * records use: rules separated by ";", each days then times ("Mo-Fr 08:30-11:30,14:00-17:30",
- * "Sa 09:00-12:00"), days alone with "off" ("Su off"), times alone (every day), and "24/7". Days are
- * ranges (wrapping: "Fr-Mo") and comma lists ("Mo,We,Fr"); a later rule replaces earlier ones for the
- * days it names, as in OSM. A time span ending before it starts runs past midnight. Public and school
- * holiday rules (PH, SH) are skipped: the calendar is not known here. Anything else is not understood
- * and gives null, never a guess. Times are read in China time (UTC+8).
+ * Opening hours in OpenStreetMap `opening_hours` syntax, read by the opening_hours library (the
+ * reference implementation that OSM editors validate with), in China time, with China's holidays.
+ *
+ * Time zone. The library reads the wall clock of the Date objects it is given in the process's own
+ * time zone. An instant is therefore handed over as a Date whose local fields show China's wall clock
+ * (UTC+8, no daylight saving time), and the Dates it returns are read back the same way, so the
+ * answer does not depend on the process's TZ. One exception: in a zone with daylight saving time, the
+ * China hour that falls into the local spring-forward gap reads an hour late (servers run in UTC or
+ * Asia/Shanghai, which have no gap).
+ *
+ * Holidays. `PH` means China's statutory holidays from china-holidays.ts, not the library's own `cn`
+ * list (see there why). Before the library sees a value, a rule whose day selector lists weekdays and
+ * PH is split in two, the PH half naming the holidays' dates ("Sa,Su,PH off" -> "Sa,Su off;
+ * Jan 01,…,2026 Feb 16-19,… off"), which is exactly what PH means there; the dates are those of the
+ * evaluated year and its neighbours, one library object per year. Other uses of PH ("PH +1 day",
+ * "PH Mo") and school holidays (SH: no data for China) are refused by validateOpeningHours.
+ *
+ * Sun times (sunrise, dusk…) are refused too: with coordinates the library computes them as instants
+ * and reads them in the process's time zone; without, it assumes 06:00 and 18:00.
  */
+import OpeningHours, { type nominatim_object } from 'opening_hours';
+import { holidaySelector } from './china-holidays.js';
 
-const DAYS = ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'];
 const CHINA_OFFSET_MS = 8 * 3_600_000;
+const DAY_MS = 86_400_000;
 
-/** Minutes from midnight: [start, end), end may exceed 1440 for a span past midnight. */
-type Span = [number, number];
+/**
+ * Country only: holidays are the library's concern just for uses we do not rewrite, and coordinates
+ * would enable the sun times that the time zone shift cannot serve (the .d.ts asks for them anyway).
+ */
+const CHINA = { address: { country_code: 'cn' } } as unknown as nominatim_object;
 
-/** The week as spans per day (0 = Sunday), or null when the text is not understood. */
-export type Week = Span[][];
+/** Read hours: the library's objects, and the last answer with the interval it holds for. */
+export interface ParsedHours {
+  /** The value as the library prints it: canonical tokens, rules separated by "; ". */
+  readonly canonical: string;
+  /** PH is rewritten into dates: one library object per China year (key 0 when not). */
+  readonly holidays: boolean;
+  readonly byYear: Map<number, OpeningHours>;
+  cache: { from: number; until: number; open: boolean | null } | null;
+}
+/** The name the callers know the parsed hours by. */
+export type Week = ParsedHours;
 
-function parseTime(text: string): number | null {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(text);
-  if (!m) return null;
-  const h = Number(m[1]);
-  const min = Number(m[2]);
-  if (h > 24 || min > 59 || (h === 24 && min > 0)) return null;
-  return h * 60 + min;
+/** A Date whose local wall clock, in this process's time zone, reads China's wall clock at `t`. */
+function chinaWallClock(t: number): Date {
+  const c = new Date(t + CHINA_OFFSET_MS);
+  const d = new Date(2000, 0, 1);
+  d.setFullYear(c.getUTCFullYear(), c.getUTCMonth(), c.getUTCDate());
+  d.setHours(c.getUTCHours(), c.getUTCMinutes(), c.getUTCSeconds(), c.getUTCMilliseconds());
+  return d;
 }
 
-function parseSpans(text: string): Span[] | null {
-  const spans: Span[] = [];
-  for (const part of text.split(',')) {
-    const m = /^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$/.exec(part);
-    if (!m) return null;
-    const start = parseTime(m[1]);
-    const end = parseTime(m[2]);
-    if (start === null || end === null || start === end) return null;
-    spans.push([start, end > start ? end : end + 1440]);
-  }
-  return spans;
+/** The instant at which China's wall clock reads what `d` reads locally. */
+function fromChinaWallClock(d: Date): number {
+  const t = Date.UTC(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds());
+  return t + d.getMilliseconds() - CHINA_OFFSET_MS;
 }
 
-function parseDays(text: string): number[] | null {
-  const days = new Set<number>();
-  for (const part of text.split(',')) {
-    const [a, b, ...rest] = part.trim().split('-');
-    if (rest.length) return null;
-    const from = DAYS.indexOf(a);
-    const to = b === undefined ? from : DAYS.indexOf(b);
-    if (from < 0 || to < 0) return null;
-    for (let d = from; ; d = (d + 1) % 7) {
-      days.add(d);
-      if (d === to) break;
+const chinaYear = (t: number) => new Date(t + CHINA_OFFSET_MS).getUTCFullYear();
+
+/** The library's reading of a value; throws the library's message (a string) when it cannot. */
+const library = (value: string) => new OpeningHours(value, CHINA, 0);
+
+/** Blanks out comments ("…"), so that words inside them are not taken for tokens. */
+const outsideComments = (text: string) => text.replace(/"[^"]*"/g, '""');
+
+/** The rules of a value: split at ";" outside comments, trimmed. */
+function splitRules(value: string): string[] {
+  const rules: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i <= value.length; i++) {
+    if (value[i] === '"') quoted = !quoted;
+    else if (i === value.length || (value[i] === ';' && !quoted)) {
+      const rule = value.slice(start, i).trim();
+      if (rule) rules.push(rule);
+      start = i + 1;
     }
   }
-  return [...days];
+  return rules;
 }
 
-const DAY_LIST = /^([A-Z][a-z](?:\s*-\s*[A-Z][a-z])?(?:\s*,\s*[A-Z][a-z](?:\s*-\s*[A-Z][a-z])?)*)(?:\s+(.+))?$/;
+const DAY_OR_PH = /^(?:(?:Mo|Tu|We|Th|Fr|Sa|Su)(?:-(?:Mo|Tu|We|Th|Fr|Sa|Su))?|PH)$/;
+const SPAN = String.raw`\d\d:\d\d(?:-\d\d:\d\d)?\+?`;
+/** What may follow the day selector of a rule that is rewritten: times, a state, a comment. */
+const RULE_BODY = new RegExp(`^(?: ${SPAN}(?:,${SPAN})*)?(?: (?:open|closed|off|unknown))?(?: "[^"]*")?$`);
 
-/** The week of an `opening_hours` value, or null when it is empty or not understood. */
-export function parseOpeningHours(value: string): Week | null {
-  const text = value.trim();
-  if (!text) return null;
-  const week: Week = DAYS.map(() => []);
-  let understood = false;
-  for (const raw of text.split(';')) {
-    const rule = raw.trim();
-    if (!rule) continue;
-    if (rule === '24/7') {
-      for (let d = 0; d < 7; d++) week[d] = [[0, 1440]];
-      understood = true;
+/**
+ * Replaces PH in a canonical value by the holiday dates given (an OSM date selector); null when PH is
+ * used otherwise than listed with weekdays before the times of a plain rule.
+ */
+export function rewriteHolidays(canonical: string, dates: string): string | null {
+  const out: string[] = [];
+  for (const rule of splitRules(canonical)) {
+    if (!/\bPH\b/.test(outsideComments(rule))) {
+      out.push(rule);
       continue;
     }
-    if (/^(PH|SH)\b/.test(rule)) continue;
-    let days: number[] | null = [0, 1, 2, 3, 4, 5, 6];
-    let times = rule;
-    const m = DAY_LIST.exec(rule);
-    if (m) {
-      days = parseDays(m[1].replace(/\s+/g, ''));
-      times = m[2]?.trim() ?? '';
-    }
-    if (!days || !times) return null;
-    const spans = times === 'off' || times === 'closed' ? [] : parseSpans(times);
-    if (!spans) return null;
-    for (const d of days) week[d] = spans;
-    understood = true;
+    const space = rule.indexOf(' ');
+    const items = (space < 0 ? rule : rule.slice(0, space)).split(',');
+    const body = space < 0 ? '' : rule.slice(space);
+    if (!items.includes('PH') || !items.every((x) => DAY_OR_PH.test(x)) || !RULE_BODY.test(body)) return null;
+    const days = items.filter((x) => x !== 'PH');
+    if (days.length) out.push(days.join(',') + body);
+    out.push(dates + body);
   }
-  return understood ? week : null;
+  return out.join('; ');
 }
 
-/** Open at `now` (ms since the epoch) by the week's China-time spans; null when not understood. */
+const EXAMPLE = '例如 Mo-Fr 09:00-17:00; Sa 09:00-12:00; PH off';
+
+/** Where the library stopped reading: the text before its "<---" mark, shortened. */
+function stoppedAt(error: unknown): string {
+  const before = String(error).split(' <--- ')[0];
+  if (before === String(error)) return '';
+  return `（在“${before.length > 24 ? `…${before.slice(-24)}` : before}”处）`;
+}
+
+interface Reading {
+  parsed: ParsedHours | null;
+  problem: string | null;
+}
+const readings = new Map<string, Reading>();
+
+/** The library object for the China year of `t`. */
+function objectFor(parsed: ParsedHours, t: number): OpeningHours {
+  const year = parsed.holidays ? chinaYear(t) : 0;
+  let oh = parsed.byYear.get(year);
+  if (!oh) {
+    oh = library(rewriteHolidays(parsed.canonical, holidaySelector(year - 1, year + 1))!);
+    parsed.byYear.set(year, oh);
+  }
+  return oh;
+}
+
+function read(value: string): Reading {
+  if (/\bSH\b/.test(outsideComments(value)))
+    return { parsed: null, problem: '不支持学校假期 SH（没有中国学校假期的数据），请写出日期，例如 Jul 10-Aug 31 off' };
+  let oh: OpeningHours;
+  let canonical: string;
+  try {
+    oh = library(value);
+    canonical = oh.prettifyValue();
+  } catch (err) {
+    return {
+      parsed: null,
+      problem: `无法识别${stoppedAt(err)}，请按 OpenStreetMap opening_hours 格式填写，${EXAMPLE}`,
+    };
+  }
+  const usesHolidays = /\bPH\b/.test(outsideComments(canonical));
+  // An unusual PH stays readable, with the library's own holiday list, but is not accepted as new data.
+  const rewritable = usesHolidays && rewriteHolidays(canonical, 'Jan 01') !== null;
+  const byYear = new Map<number, OpeningHours>(rewritable ? [] : [[0, oh]]);
+  const parsed: ParsedHours = { canonical, holidays: rewritable, byYear, cache: null };
+  let problem: string | null = null;
+  if (/\b(?:sunrise|sunset|dawn|dusk)\b/.test(outsideComments(canonical)))
+    problem = '不支持日出日落时间（sunrise、sunset、dawn、dusk），请写出具体时刻，例如 06:00-18:00';
+  else if (usesHolidays && !rewritable)
+    problem = '法定节假日 PH 只能与星期并列写在一条规则开头，例如 PH off 或 Sa,Su,PH 09:00-12:00';
+  try {
+    objectFor(parsed, Date.now()).getStatePair(chinaWallClock(Date.now()));
+  } catch (err) {
+    return {
+      parsed: null,
+      problem: `无法计算${stoppedAt(err)}，请按 OpenStreetMap opening_hours 格式填写，${EXAMPLE}`,
+    };
+  }
+  return { parsed, problem };
+}
+
+function reading(value: string): Reading {
+  let r = readings.get(value);
+  if (!r) {
+    r = read(value);
+    // Station tables repeat a few values; the bound only guards against unbounded distinct input.
+    if (readings.size >= 5000) readings.clear();
+    readings.set(value, r);
+  }
+  return r;
+}
+
+/**
+ * The hours read once for repeated questions (the same text gives the same object), or null when they
+ * are empty or unreadable. Values that validateOpeningHours refuses but the library can read (an
+ * unusual PH, sun times) are still read, as the library reads them.
+ */
+export function parseOpeningHours(value: string): Week | null {
+  const text = value.trim();
+  return text ? reading(text).parsed : null;
+}
+
+/** Open at `now` (ms since the epoch) in China time: true, false, or null when unknown or unreadable. */
+export function weekOpenAt(week: Week | null, now: number): boolean | null {
+  if (!week) return null;
+  const c = week.cache;
+  if (c && now >= c.from && now < c.until) return c.open;
+  try {
+    const [open, next, unknown] = objectFor(week, now).getStatePair(chinaWallClock(now));
+    const answer = unknown ? null : open;
+    week.cache = { from: now, until: next ? fromChinaWallClock(next) : Infinity, open: answer };
+    return answer;
+  } catch {
+    return null;
+  }
+}
+
+/** The same from the text. */
 export function isOpenAt(value: string, now: number): boolean | null {
   return weekOpenAt(parseOpeningHours(value), now);
 }
 
-/** The same for a week parsed once (null stays null). */
-export function weekOpenAt(week: Week | null, now: number): boolean | null {
+/** When the state (open, closed, unknown) next changes after `at`, within 14 days; null if it does not. */
+export function nextChange(value: string, at: number): number | null {
+  const week = parseOpeningHours(value);
   if (!week) return null;
-  const local = new Date(now + CHINA_OFFSET_MS);
-  const day = local.getUTCDay();
-  const minute = local.getUTCHours() * 60 + local.getUTCMinutes();
-  if (week[day].some(([start, end]) => minute >= start && minute < end)) return true;
-  // Yesterday's spans that run past midnight.
-  return week[(day + 6) % 7].some(([, end]) => end > 1440 && minute < end - 1440);
+  try {
+    const next = objectFor(week, at).getNextChange(chinaWallClock(at), chinaWallClock(at + 14 * DAY_MS));
+    return next ? fromChinaWallClock(next) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Null when the text is acceptable as a station's hours (empty is: hours unknown), else why not, in
+ * Chinese for the people who fix the sheet; a Chinese form that normalizeOpeningHours can convert is
+ * answered with its OSM spelling.
+ */
+export function validateOpeningHours(text: string): string | null {
+  const value = text.trim();
+  if (!value) return null;
+  const { problem } = reading(value);
+  if (!problem) return null;
+  const normalized = normalizeOpeningHours(value);
+  if (normalized !== value && !reading(normalized).problem)
+    return `不是 OpenStreetMap opening_hours 格式，应写成 ${normalized}`;
+  return problem;
+}
+
+const FULL_WIDTH: Record<string, string> = {
+  '，': ',',
+  '；': ';',
+  '：': ':',
+  '（': '(',
+  '）': ')',
+  '～': '~',
+  '－': '-',
+  '—': '-',
+  '–': '-',
+  '\u3000': ' ',
+};
+const WEEKDAYS = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'];
+const DAY_CODES: Record<string, string> = {
+  一: 'Mo',
+  二: 'Tu',
+  三: 'We',
+  四: 'Th',
+  五: 'Fr',
+  六: 'Sa',
+  日: 'Su',
+  天: 'Su',
+};
+WEEKDAYS.forEach((code, i) => (DAY_CODES[String(i + 1)] = code));
+const DAY_WORDS: Record<string, string> = {
+  每天: 'Mo-Su',
+  每日: 'Mo-Su',
+  天天: 'Mo-Su',
+  全周: 'Mo-Su',
+  工作日: 'Mo-Fr',
+  周末: 'Sa,Su',
+  双休日: 'Sa,Su',
+  法定节假日: 'PH',
+  节假日: 'PH',
+  节日: 'PH',
+};
+/** A clock time: period, hour, then ":MM", "点半" or "点/时[MM分]" (5 groups). */
+const TIME = String.raw`(上午|早上|中午|下午|晚上)?(\d{1,2})(?::(\d{2})|(点半)|[点时](?:(\d{1,2})分?)?)`;
+const TO = String.raw`\s*(?:至|到|-|~)\s*`;
+/** The Chinese forms understood, tried in this order at each position. */
+const TOKENS: [kind: string, re: RegExp][] = (
+  [
+    ['skip', String.raw`[\s,、;()]+|开放时间:?|时间:?`],
+    ['holidaysOff', '(?:法定)?节假日除外'],
+    ['off', '不开放|休息|闭馆|休馆|关闭|闭店|关门'],
+    ['allDay', '全天24小时|24小时(?:开放)?|全天(?:开放)?'],
+    ['skip', '开放|开馆|营业|办公'],
+    ['days', `(?:周|星期|礼拜)([一二三四五六日天1-7])(?:${TO}(?:周|星期|礼拜)?([一二三四五六日天1-7]))?`],
+    ['dayWord', Object.keys(DAY_WORDS).join('|')],
+    ['span', `${TIME}${TO}${TIME}`],
+  ] as const
+).map(([kind, source]) => [kind, new RegExp(source, 'y')]);
+
+/** "HH:MM" from the 5 groups of a TIME (下午, 晚上 and 中午 before 11 move it past noon); null if invalid. */
+function clock([period, h, mm, half, m2]: (string | undefined)[]): string | null {
+  let hour = Number(h);
+  const minute = half ? 30 : Number(mm ?? m2 ?? 0);
+  if ((period === '下午' || period === '晚上' || (period === '中午' && hour < 11)) && hour < 12) hour += 12;
+  if (hour > 24 || minute > 59 || (hour === 24 && minute > 0)) return null;
+  return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+}
+
+interface ChineseRule {
+  days: string[];
+  times: string[];
+  off: boolean;
+  allDay: boolean;
+}
+
+/**
+ * The common Chinese ways of writing hours in OSM syntax: "周一至周五 9:00-17:00" -> "Mo-Fr 09:00-17:00",
+ * "周一至五 8:30-11:30，14:00-17:30；周六 9:00-12:00", "每天/工作日/周末 …", "下午2:00-5:30",
+ * "全天"/"24小时" -> "24/7", "周一闭馆" -> "Mo off", "节假日休息"/"节假日除外" -> "PH off", days alone
+ * "周一至周五" -> "Mo-Fr unknown" (open those days, hours not given). A later day starts a new rule, as in OSM. Text without Chinese characters, or with anything not understood, is
+ * returned as given (trimmed).
+ */
+export function normalizeOpeningHours(text: string): string {
+  const value = text.trim();
+  if (!/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/.test(value)) return value;
+  const src = value.replace(/[，；：（）～－—–\u3000]/g, (c) => FULL_WIDTH[c]);
+  const rules: ChineseRule[] = [];
+  const fresh = (): ChineseRule => ({ days: [], times: [], off: false, allDay: false });
+  const hasBody = (r: ChineseRule) => r.times.length > 0 || r.off || r.allDay;
+  let rule = fresh();
+  let holidaysOff = false;
+  for (let at = 0; at < src.length;) {
+    let kind = '';
+    let m: RegExpExecArray | null = null;
+    for (const [k, re] of TOKENS) {
+      re.lastIndex = at;
+      if ((m = re.exec(src))) {
+        kind = k;
+        break;
+      }
+    }
+    if (!m) return value;
+    at += m[0].length;
+    if ((kind === 'days' || kind === 'dayWord') && hasBody(rule)) {
+      rules.push(rule);
+      rule = fresh();
+    }
+    if (kind === 'holidaysOff') holidaysOff = true;
+    else if (kind === 'off') rule.off = true;
+    else if (kind === 'allDay') rule.allDay = true;
+    else if (kind === 'days') rule.days.push(DAY_CODES[m[1]] + (m[2] ? `-${DAY_CODES[m[2]]}` : ''));
+    else if (kind === 'dayWord') rule.days.push(DAY_WORDS[m[0]]);
+    else if (kind === 'span') {
+      // An end without its own period takes the start's ("下午2:00-5:30").
+      const from = clock(m.slice(1, 6));
+      const to = clock([m[6] ?? m[1], ...m.slice(7, 11)]);
+      if (!from || !to) return value;
+      rule.times.push(`${from}-${to}`);
+    }
+  }
+  if (hasBody(rule) || rule.days.length) rules.push(rule);
+  if (!rules.length && !holidaysOff) return value;
+  const out = rules.map((r) => {
+    // Days without times ("周一至周五"): open those days at hours not given, closed the others.
+    const body = r.off ? 'off' : r.allDay ? '00:00-24:00' : r.times.join(',') || 'unknown';
+    return r.days.length ? `${r.days.join(',')} ${body}` : body === '00:00-24:00' ? '24/7' : body;
+  });
+  if (holidaysOff) out.push('PH off');
+  return out.join('; ');
 }

@@ -10,6 +10,7 @@ import { pointInArea, type AreaGeometry } from '../geo/polygon.js';
 import { parseBBox } from './query.js';
 import { insideDistrict } from '../db/regions.js';
 import { stationRowsQuery, stationsFingerprint, type StationRow } from '../db/stations.js';
+import { validateOpeningHours } from '../domain/opening-hours.js';
 import {
   CommaList,
   NullableString,
@@ -278,6 +279,8 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const b = request.body;
+      const hoursProblem = b.hours ? validateOpeningHours(b.hours) : null;
+      if (hoursProblem) throw badRequest(`body.hours: ${hoursProblem}`);
       const regionCode = await placeStation(b.lon, b.lat, b.regionCode, b.villageCode);
       const now = new Date().toISOString();
       const row = await app.db
@@ -319,6 +322,8 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const id = request.params.id;
       const current = await loadStation(id);
       const b = request.body;
+      const hoursProblem = b.hours ? validateOpeningHours(b.hours) : null;
+      if (hoursProblem) throw badRequest(`body.hours: ${hoursProblem}`);
       if (b.name !== undefined && b.name.trim() === '') throw badRequest('body.name: must not be blank');
       const lon = b.lon ?? current.lon;
       const lat = b.lat ?? current.lat;
