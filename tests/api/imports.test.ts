@@ -108,6 +108,40 @@ describe.each(testDialects)('imports on %s', (dialect) => {
     ).toBeUndefined();
   });
 
+  it('refuses unreadable opening hours with the row number, and stores Chinese hours in OSM syntax', async () => {
+    const before = await count();
+    const [lon, lat] = anchor;
+    const rows = [
+      '名称,级别,乡镇/街道,经度,纬度,开放时间',
+      `时间站一,实践站,${township.name},${lon + 0.001},${lat},Mo-Fr 09:00-17:00; PH off`,
+      `时间站二,实践站,${township.name},${lon + 0.002},${lat},周一至周五 9点以后`,
+      `时间站三,实践站,${township.name},${lon + 0.003},${lat},"周一至周五 8:30-11:30，14:00-17:30；节假日休息"`,
+      `时间站四,实践站,${township.name},${lon + 0.004},${lat},Mo-Fr 25:00-26:00`,
+    ];
+    const res = await upload('stations', rows.join('\n'), 'text/csv');
+    expect(res.statusCode).toBe(400);
+    const { error } = res.json();
+    expect(error.message).toContain('2 of 4 rows');
+    expect(error.details.map((d: { row: number }) => d.row)).toEqual([3, 5]);
+    expect(error.details[0].message).toContain('开放时间 hours "周一至周五 9点以后"');
+    expect(error.details[0].message).toContain('例如 Mo-Fr 09:00-17:00');
+    expect(error.details[1].message).toContain('无法识别（在“Mo-Fr 25:00”处）');
+    expect(await count()).toBe(before);
+    // Without the bad rows the file goes in, the Chinese hours converted.
+    const good = await upload('stations', [rows[0], rows[1], rows[3]].join('\n'), 'text/csv');
+    expect(good.statusCode, good.body).toBe(200);
+    const stored = await t.database.db
+      .selectFrom('stations')
+      .select(['name', 'hours'])
+      .where('name', 'in', ['时间站一', '时间站三'])
+      .orderBy('name')
+      .execute();
+    expect(stored).toEqual([
+      { name: '时间站一', hours: 'Mo-Fr 09:00-17:00; PH off' },
+      { name: '时间站三', hours: 'Mo-Fr 08:30-11:30,14:00-17:30; PH off' },
+    ]);
+  });
+
   it('reads XLSX with Chinese headers and GeoJSON with English properties', async () => {
     const book = new ExcelJS.Workbook();
     const sheet = book.addWorksheet('站点');

@@ -12,6 +12,7 @@ import {
   type StationLevel,
 } from '../db/schema.js';
 import { assertAreaGeometry, pointInArea, type AreaGeometry } from '../geo/polygon.js';
+import { normalizeOpeningHours, validateOpeningHours } from '../domain/opening-hours.js';
 import { labelPoint } from '../geo/label-point.js';
 import {
   ImportError,
@@ -70,6 +71,9 @@ export interface ImportSummary {
 }
 
 type RowError = { row: number; message: string };
+
+/** Said after an unreadable 开放时间: the Chinese forms the import converts. */
+const CHINESE_HOURS_HINT = '（也可写成“周一至周五 9:00-17:00；周六 9:00-12:00；节假日休息”这样的中文）';
 
 function rejectIfErrors(errors: RowError[], total: number) {
   if (errors.length) {
@@ -158,8 +162,14 @@ export async function importStations(
       if (!key) problems.push(`服务项目 services: "${part}" is not a known category`);
       else if (!services.includes(key)) services.push(key);
     }
-    const hours = pick(v, ['开放时间', 'hours']);
+    // Common Chinese forms ("周一至周五 9:00-17:00") are stored in OSM syntax; anything unreadable is refused.
+    const hoursRaw = pick(v, ['开放时间', 'hours']);
+    const hours = normalizeOpeningHours(hoursRaw);
     if (hours.length > 200) problems.push('开放时间 hours is longer than 200 characters');
+    else {
+      const why = validateOpeningHours(hours);
+      if (why) problems.push(`开放时间 hours "${hoursRaw}": ${why}${CHINESE_HOURS_HINT}`);
+    }
     const address = pick(v, ['地址', 'address']);
     if (problems.length) {
       errors.push({ row: row.row, message: problems.join('; ') });
