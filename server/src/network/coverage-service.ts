@@ -18,6 +18,7 @@ import { gapCandidates, suggestSites, type Candidate } from '../geo/siting.js';
 import type { AreaGeometry } from '../geo/polygon.js';
 import type { TravelMode } from '../geo/osm.js';
 import type { MinHeap } from '../geo/heap.js';
+import { simplifyLine, simplifyPolygon } from '../geo/simplify.js';
 import type { NetworkState } from './state.js';
 
 export interface CoverageData {
@@ -206,8 +207,9 @@ export function gapsOf(run: CoverageRun, regionCode: string | null) {
     for (const g of gapPolygons(run.result, k)) {
       features.push({
         type: 'Feature',
+        // Sent simplified to 1 m; the area is the unsimplified one.
         properties: { region: t.code, regionName: t.name, areaM2: Math.round(g.areaM2) },
-        geometry: { type: 'Polygon', coordinates: g.coordinates },
+        geometry: { type: 'Polygon', coordinates: simplifyPolygon(g.coordinates) },
       });
     }
   });
@@ -250,11 +252,11 @@ export function partitionOf(network: NetworkState, run: CoverageRun) {
     if (station < 0) continue;
     const coords = [];
     for (let g = graph.edgeGeomStart[e]; g < graph.edgeGeomStart[e + 1]; g++)
-      coords.push([Math.round(graph.geomLon[g] * 1e6) / 1e6, Math.round(graph.geomLat[g] * 1e6) / 1e6]);
+      coords.push([graph.geomLon[g], graph.geomLat[g]]);
     features.push({
       type: 'Feature',
       properties: { stationId: run.stations[station].id, minutes: Math.round((vertexTime[nearer] / 60) * 10) / 10 },
-      geometry: { type: 'LineString', coordinates: coords },
+      geometry: { type: 'LineString', coordinates: simplifyLine(coords) },
     });
   }
   return { type: 'FeatureCollection', features };

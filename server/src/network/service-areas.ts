@@ -6,6 +6,7 @@ import { MODE_PROFILES } from '../geo/modes.js';
 import { TRAVEL_MODES, type TravelMode } from '../geo/osm.js';
 import { DEFAULT_OFFROAD_M, DEFAULT_MAX_SNAP_M, euclideanCircle, serviceArea } from '../geo/service-area.js';
 import type { MinHeap } from '../geo/heap.js';
+import { simplifyMultiPolygon } from '../geo/simplify.js';
 import type { NetworkState } from './state.js';
 
 export interface ServiceAreaRequest {
@@ -139,7 +140,8 @@ export function computeServiceArea(
           areaM2: Math.round(band.areaM2),
           snapDistanceM: Math.round(result.snap.distance * 10) / 10,
         },
-        geometry: { type: 'MultiPolygon', coordinates: band.coordinates },
+        // Sent simplified to 1 m (half the bytes); the area above is the unsimplified one.
+        geometry: { type: 'MultiPolygon', coordinates: simplifyMultiPolygon(band.coordinates) },
       })),
     },
   };
