@@ -266,3 +266,27 @@ describe('normalizeOpeningHours', () => {
     expect(isOpenAt(hours, china('2026-11-29T10:00'))).toBe(false);
   });
 });
+
+describe('formatOpeningHours (the client wrapper)', () => {
+  it.each([
+    [
+      'Mo-Fr 08:30-11:30,14:00-17:30; Sa 09:00-11:30; PH off',
+      'zh-CN',
+      ['周一至周五 08:30-11:30,14:00-17:30', '周六 09:00-11:30', '法定节假日 休息'],
+    ],
+    [
+      'Mo-Fr 08:30-11:30,14:00-17:30; Sa 09:00-11:30; PH off',
+      'en',
+      ['Mon-Fri 08:30-11:30,14:00-17:30', 'Sat 09:00-11:30', 'public holidays closed'],
+    ],
+    ['Sa,Su,PH 10:00-16:00', 'zh-CN', ['周六、周日、法定节假日 10:00-16:00']],
+    ['Tu-Su 09:00-17:00; Mo off', 'zh-CN', ['周二至周日 09:00-17:00', '周一 休息']],
+    ['Mo-Fr 09:00-17:00 open "closed on the 1st"', 'zh-CN', ['周一至周五 09:00-17:00 开放 "closed on the 1st"']],
+    ['24/7', 'zh-CN', ['全天开放']],
+    ['周一至周五 9:00-17:00', 'zh-CN', ['周一至周五 9:00-17:00']], // unreadable: as written
+    ['', 'zh-CN', []],
+  ])('%j in %s', async (hours, locale, lines) => {
+    const { formatOpeningHours } = await import('../../client/src/util/openingHours.js');
+    expect(await formatOpeningHours(hours, locale)).toEqual(lines);
+  });
+});
