@@ -13,7 +13,6 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
@@ -22,6 +21,7 @@ import { refreshPlannerStatistics, type DialectName } from './db/dialect.js';
 import type { NetworkState } from './network/state.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { authPlugin } from './plugins/auth.js';
+import { openapiPlugin } from './plugins/openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { stationRoutes } from './routes/stations.js';
 import { regionRoutes } from './routes/regions.js';
@@ -139,12 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
     zlibOptions: { level: 6 },
   });
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Practice Map API (文明实践服务地图)', version: '0.1.0' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'pm_session' } } },
-    },
-  });
+  await app.register(openapiPlugin);
 
   await app.register(
     fp(
@@ -178,7 +173,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(activityRoutes);
       await api.register(heatmapRoutes);
       await api.register(statsRoutes);
-      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },
   );

@@ -23,38 +23,19 @@ import {
 import {
   BBoxQuery,
   CommaList,
-  Feature,
-  FeatureCollection,
-  NullableInteger,
-  NullableString,
-  PointGeometry,
   RegionCode,
   ServiceCategory as CategorySchema,
   StringEnum,
+  TAGS,
+  sessionFor,
   TimeQuery,
-  errorResponses,
+  described,
+  errorWhen,
+  errors,
+  mediaResponse,
 } from './schemas.js';
+import { ActivityCollection, ActivityFeature } from './activities.schema.js';
 import { parseBBox, parseTimeQuery } from './query.js';
-
-const ActivityProperties = Type.Object({
-  id: Type.Integer(),
-  title: Type.String(),
-  category: CategorySchema,
-  stationId: Type.Integer(),
-  stationName: Type.String(),
-  stationLevel: Type.String(),
-  regionCode: Type.String(),
-  regionName: Type.String(),
-  startsAt: Type.String(),
-  endsAt: Type.String(),
-  expectedParticipants: NullableInteger(),
-  participants: NullableInteger(),
-  status: StringEnum(ACTIVITY_STATUSES),
-  atStation: Type.Boolean(),
-  demo: Type.Boolean(),
-  requester: Type.Optional(NullableString()),
-});
-const ActivityFeature = Feature(ActivityProperties, PointGeometry);
 
 const StatusList = CommaList(ACTIVITY_STATUSES, 'comma-separated: upcoming,live,finished,cancelled');
 const CategoryList = CommaList(SERVICE_CATEGORIES, 'comma-separated service categories');
@@ -104,6 +85,7 @@ const UpdateBody = Type.Partial(Type.Object({ ...ActivityWrite, cancelled: Type.
   minProperties: 1,
 });
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const OtherStation = errorWhen('FORBIDDEN: an organizer writing for a station other than their own');
 const StreamQuery = Type.Object(
   { lastEventId: Type.Optional(Type.Integer({ minimum: 0 })) },
   { additionalProperties: false },
@@ -167,8 +149,10 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Activities as GeoJSON points, filtered by status, time, township, category, place and station',
+        tags: [TAGS.activities],
+        operationId: 'listActivities',
         querystring: ListQuery,
-        response: { 200: FeatureCollection(ActivityFeature), ...errorResponses },
+        response: { 200: ActivityCollection, ...errors(400) },
       },
     },
     async (request) => {
@@ -213,7 +197,15 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/activities/:id',
-    { schema: { summary: 'One activity', params: IdParams, response: { 200: ActivityFeature, ...errorResponses } } },
+    {
+      schema: {
+        summary: 'One activity',
+        tags: [TAGS.activities],
+        operationId: 'getActivity',
+        params: IdParams,
+        response: { 200: ActivityFeature, ...errors(400, 404) },
+      },
+    },
     async (request) => {
       const row = await loadActivity(app.db, request.params.id);
       if (!row) throw notFound(`No activity with id ${request.params.id}`);
@@ -227,8 +219,15 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: requireRole('organizer', 'planner', 'admin'),
       schema: {
         summary: 'Publish an activity (organizers: own station only)',
+        tags: [TAGS.activities],
+        operationId: 'createActivity',
+        ...sessionFor(['organizer', 'planner', 'admin']),
         body: CreateBody,
-        response: { 201: ActivityFeature, ...errorResponses },
+        response: {
+          201: described(ActivityFeature, 'Published; the Location header names the new activity'),
+          ...errors(400, 401),
+          403: OtherStation,
+        },
       },
     },
     async (request, reply) => {
@@ -275,10 +274,13 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       onRequest: requireRole('organizer', 'planner', 'admin'),
       schema: {
-        summary: 'Update or cancel an activity',
+        summary: 'Update or cancel an activity (organizers: own station only)',
+        tags: [TAGS.activities],
+        operationId: 'updateActivity',
+        ...sessionFor(['organizer', 'planner', 'admin']),
         params: IdParams,
         body: UpdateBody,
-        response: { 200: ActivityFeature, ...errorResponses },
+        response: { 200: described(ActivityFeature, 'Updated'), ...errors(400, 401, 404), 403: OtherStation },
       },
     },
     async (request) => {
@@ -330,8 +332,17 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Server-Sent Events: `activity` (the feature with its log entry) on create, update, start and finish; `heartbeat`',
         description:
+          "Each `activity` event's data is the activity feature with `event: {id, kind, at}` (the log entry, whose id is the SSE id). " +
           'Reconnect with the Last-Event-ID header (EventSource does this) or ?lastEventId= to be sent what was missed.',
+        tags: [TAGS.activities],
+        operationId: 'streamActivities',
         querystring: StreamQuery,
+        response: {
+          200: mediaResponse('An endless Server-Sent Events stream', {
+            'text/event-stream': Type.String({ description: 'event: activity | heartbeat; id; data: JSON' }),
+          }),
+          ...errors(400),
+        },
       },
     },
     async (request, reply) => {

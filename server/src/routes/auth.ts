@@ -1,22 +1,10 @@
 /** Login, logout and who am I. */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ROLES } from '../db/schema.js';
 import { verifyPassword } from '../auth/password.js';
 import { SESSION_COOKIE, hashToken, startSession } from '../plugins/auth.js';
 import { unauthorized } from '../plugins/errors.js';
-import { errorResponses } from './schemas.js';
-
-const Me = Type.Object({
-  user: Type.Union([
-    Type.Object({
-      id: Type.Integer(),
-      username: Type.String(),
-      role: Type.Union(ROLES.map((r) => Type.Literal(r))),
-      stationId: Type.Union([Type.Integer(), Type.Null()]),
-    }),
-    Type.Null(),
-  ]),
-});
+import { TAGS, errorWhen, errors } from './schemas.js';
+import { LoggedIn, LoggedOut, Me } from './auth.schema.js';
 
 // A fixed hash to verify against when the user does not exist, so timing does not reveal usernames.
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -28,6 +16,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
       schema: {
         summary: 'Log in; sets an httpOnly session cookie',
+        description: 'The `pm_session` cookie it sets is what every route marked with the session scheme needs.',
+        tags: [TAGS.auth],
+        operationId: 'login',
         body: Type.Object(
           {
             username: Type.String({ minLength: 1, maxLength: 64 }),
@@ -35,7 +26,11 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Me, ...errorResponses },
+        response: {
+          200: LoggedIn,
+          ...errors(400, 429),
+          401: errorWhen('UNAUTHORIZED: wrong username or password'),
+        },
       },
     },
     async (request, reply) => {
@@ -52,16 +47,27 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.post('/auth/logout', { schema: { summary: 'Log out', response: { 200: Me } } }, async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE];
-    if (token) await app.db.deleteFrom('sessions').where('token_hash', '=', hashToken(token)).execute();
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { user: null };
-  });
+  app.post(
+    '/auth/logout',
+    { schema: { summary: 'Log out', tags: [TAGS.auth], operationId: 'logout', response: { 200: LoggedOut } } },
+    async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) await app.db.deleteFrom('sessions').where('token_hash', '=', hashToken(token)).execute();
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { user: null };
+    },
+  );
 
   app.get(
     '/auth/me',
-    { schema: { summary: 'The logged-in user, or null', response: { 200: Me } } },
+    {
+      schema: {
+        summary: 'The logged-in user, or null',
+        tags: [TAGS.auth],
+        operationId: 'getSessionUser',
+        response: { 200: Me },
+      },
+    },
     async (request) => ({
       user: request.user,
     }),

@@ -1,5 +1,5 @@
 /** Coverage, gaps, the service partition, what-if scenarios and new-site suggestions (reads public). */
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
 import { TRAVEL_MODES } from '../geo/osm.js';
 import { STATION_LEVELS, type StationLevel } from '../db/schema.js';
 import {
@@ -14,7 +14,29 @@ import {
 import { DEFAULT_COVERAGE_LEVELS } from '../network/coverage-cache.js';
 import { coverageTableCsv, coverageTableXlsx } from '../network/coverage-export.js';
 import { badRequest } from '../plugins/errors.js';
-import { CommaList, RegionCode, StationLevel as StationLevelSchema, StringEnum, errorResponses } from './schemas.js';
+import {
+  CommaList,
+  GEOJSON,
+  NoNetworkError,
+  RegionCode,
+  StationLevel as StationLevelSchema,
+  StringEnum,
+  TAGS,
+  errors,
+  mediaResponse,
+} from './schemas.js';
+import {
+  CoverageResponse,
+  GapCollection,
+  GapsResponse,
+  PartitionCollection,
+  ScenarioResponse,
+  SuggestionsResponse,
+} from './coverage.schema.js';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** The answers of every route here: bad input, or no street network to compute on. */
+const coverageErrors = { ...errors(400), 409: NoNetworkError };
 
 const LevelList = CommaList(STATION_LEVELS, 'levels that count, default center,institute,station');
 const Common = {
@@ -24,68 +46,6 @@ const Common = {
 };
 const Lon = Type.Number({ minimum: -180, maximum: 180 });
 const Lat = Type.Number({ minimum: -90, maximum: 90 });
-
-const Totals = Type.Object({
-  population: Type.Integer(),
-  coveredPopulation: Type.Integer(),
-  unreachablePopulation: Type.Integer(),
-  areaM2: Type.Number(),
-  coveredAreaM2: Type.Number(),
-  stations: Type.Integer(),
-  stationsFarFromStreets: Type.Integer(),
-});
-const RegionRow = Type.Object({
-  code: Type.String(),
-  name: Type.String(),
-  population: Type.Integer(),
-  coveredPopulation: Type.Integer(),
-  unreachablePopulation: Type.Integer(),
-  areaM2: Type.Number(),
-  coveredAreaM2: Type.Number(),
-  stations: Type.Integer(),
-  stationsByLevel: Type.Object(
-    Object.fromEntries(STATION_LEVELS.map((l) => [l, Type.Integer()])) as Record<
-      StationLevel,
-      ReturnType<typeof Type.Integer>
-    >,
-  ),
-});
-const Summary = {
-  minutes: Type.Number(),
-  mode: StringEnum(TRAVEL_MODES),
-  levels: Type.Array(StationLevelSchema),
-  method: Type.Literal('network'),
-  totals: Totals,
-  regions: Type.Array(RegionRow),
-};
-const CoverageResponse = Type.Object(Summary);
-const ScenarioResponse = Type.Object({
-  ...Summary,
-  base: Totals,
-  delta: Type.Object({
-    coveredPopulation: Type.Integer(),
-    coveredAreaM2: Type.Number(),
-    regions: Type.Array(Type.Object({ code: Type.String(), coveredPopulation: Type.Integer() })),
-  }),
-  gaps: Type.Unknown(),
-});
-const SuggestionsResponse = Type.Object({
-  minutes: Type.Number(),
-  mode: StringEnum(TRAVEL_MODES),
-  candidates: Type.Integer(),
-  baseCoveredPopulation: Type.Integer(),
-  suggestions: Type.Array(
-    Type.Object({
-      rank: Type.Integer(),
-      lon: Type.Number(),
-      lat: Type.Number(),
-      source: StringEnum(['gap-grid', 'population', 'planner'] as const),
-      newlyCovered: Type.Integer(),
-      runningTotal: Type.Integer(),
-      places: Type.Array(Type.String()),
-    }),
-  ),
-});
 
 export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const heap = app.searchHeap;
@@ -107,8 +67,10 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Population and area coverage per township and in total',
+        tags: [TAGS.coverage],
+        operationId: 'getCoverage',
         querystring: Type.Object(Common, { additionalProperties: false }),
-        response: { 200: CoverageResponse, ...errorResponses },
+        response: { 200: CoverageResponse, ...coverageErrors },
       },
     },
     async (request) => coverageSummary(await saved(paramsOf(request.query))),
@@ -120,8 +82,10 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary:
           'Gap polygons (in the township, outside every service area) and uncovered population points, largest first',
+        tags: [TAGS.coverage],
+        operationId: 'getCoverageGaps',
         querystring: Type.Object({ ...Common, region: Type.Optional(RegionCode) }, { additionalProperties: false }),
-        response: { ...errorResponses },
+        response: { 200: GapsResponse, ...coverageErrors },
       },
     },
     async (request, reply) => {
@@ -145,7 +109,15 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Gap polygons as a GeoJSON file to download',
+        tags: [TAGS.coverage],
+        operationId: 'downloadCoverageGaps',
         querystring: Type.Object({ ...Common, region: Type.Optional(RegionCode) }, { additionalProperties: false }),
+        response: {
+          200: mediaResponse('gaps-<minutes>min.geojson (Content-Disposition: attachment)', {
+            [GEOJSON]: GapCollection,
+          }),
+          ...coverageErrors,
+        },
       },
     },
     async (request, reply) => {
@@ -163,7 +135,15 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Streets served, each with its nearest station (the service partition)',
+        tags: [TAGS.coverage],
+        operationId: 'getCoveragePartition',
         querystring: Type.Object(Common, { additionalProperties: false }),
+        response: {
+          200: mediaResponse('One line per street reached, labelled with its nearest station', {
+            [GEOJSON]: PartitionCollection,
+          }),
+          ...coverageErrors,
+        },
       },
     },
     async (request, reply) => {
@@ -179,10 +159,19 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'The coverage table as CSV or XLSX',
+        tags: [TAGS.coverage],
+        operationId: 'exportCoverage',
         querystring: Type.Object(
           { ...Common, format: Type.Optional(StringEnum(['csv', 'xlsx'] as const)) },
           { additionalProperties: false },
         ),
+        response: {
+          200: mediaResponse('coverage-<minutes>min.csv or .xlsx (Content-Disposition: attachment)', {
+            'text/csv': Type.String({ description: 'UTF-8, one row per township and a total row' }),
+            [XLSX]: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }),
+          }),
+          ...coverageErrors,
+        },
       },
     },
     async (request, reply) => {
@@ -190,7 +179,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const name = `coverage-${summary.minutes}min`;
       if ((request.query.format ?? 'csv') === 'xlsx') {
         return reply
-          .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('content-type', XLSX)
           .header('content-disposition', `attachment; filename="${name}.xlsx"`)
           .send(await coverageTableXlsx(summary));
       }
@@ -208,6 +197,8 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary:
           'What-if: coverage with stations added, moved or switched off, against the saved state; writes nothing',
+        tags: [TAGS.coverage],
+        operationId: 'evaluateScenario',
         body: Type.Object(
           {
             add: Type.Optional(
@@ -240,7 +231,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: ScenarioResponse, ...errorResponses },
+        response: { 200: ScenarioResponse, ...coverageErrors },
       },
     },
     async (request) => {
@@ -266,7 +257,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
             coveredPopulation: r.coveredPopulation - before.regions[i].coveredPopulation,
           })),
         },
-        gaps: request.body.gaps === false ? null : gapsOf(run, null).gaps,
+        gaps: request.body.gaps === false ? null : (gapsOf(run, null).gaps as Static<typeof GapCollection>),
       };
     },
   );
@@ -290,8 +281,10 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'New-station suggestions (maximal covering, existing stations fixed)',
+        tags: [TAGS.coverage],
+        operationId: 'suggestSites',
         querystring: Type.Object(SitingQuery, { additionalProperties: false }),
-        response: { 200: SuggestionsResponse, ...errorResponses },
+        response: { 200: SuggestionsResponse, ...coverageErrors },
       },
     },
     async (request) => suggest(request.query, []),
@@ -301,11 +294,13 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'New-station suggestions with the planner’s own candidate sites',
+        tags: [TAGS.coverage],
+        operationId: 'suggestSitesFromCandidates',
         body: Type.Object(
           { ...SitingQuery, candidates: Type.Array(Point, { maxItems: 500 }) },
           { additionalProperties: false },
         ),
-        response: { 200: SuggestionsResponse, ...errorResponses },
+        response: { 200: SuggestionsResponse, ...coverageErrors },
       },
     },
     async (request) => suggest(request.body, request.body.candidates),

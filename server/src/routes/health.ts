@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
+import { TAGS } from './schemas.js';
 
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -7,21 +8,26 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Liveness and what is loaded',
+        tags: [TAGS.system],
+        operationId: 'getHealth',
         response: {
-          200: Type.Object({
-            status: Type.Literal('ok'),
-            database: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
-            demo: Type.Boolean(),
-            network: Type.Union([
-              Type.Object({
-                source: Type.String(),
-                nodes: Type.Integer(),
-                edges: Type.Integer(),
-                components: Type.Integer(),
-              }),
-              Type.Null(),
-            ]),
-          }),
+          200: Type.Object(
+            {
+              status: Type.Literal('ok'),
+              database: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
+              demo: Type.Boolean(),
+              network: Type.Union([
+                Type.Object({
+                  source: Type.String(),
+                  nodes: Type.Integer(),
+                  edges: Type.Integer(),
+                  components: Type.Integer(),
+                }),
+                Type.Null(),
+              ]),
+            },
+            { description: 'The server answers and its database too' },
+          ),
         },
       },
     },

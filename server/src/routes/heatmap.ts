@@ -11,10 +11,10 @@ import { chinaWeekStart, DAY_MS, WEEK_MS } from '../live/china-time.js';
 import { daysSinceEpoch } from '../db/dialect.js';
 import { sql } from 'kysely';
 import { DEFAULT_COVERAGE_LEVELS } from '../network/coverage-cache.js';
-import { CommaList, StringEnum, TimeQuery, errorResponses } from './schemas.js';
+import { CommaList, StringEnum, TAGS, TimeQuery, errorWhen, errors } from './schemas.js';
+import { HEAT_SOURCES, HeatmapResponse } from './heatmap.schema.js';
 import { parseTimeQuery } from './query.js';
 
-const HEAT_SOURCES = ['activities', 'uncovered'] as const;
 const HEAT_WEIGHTS = ['participants', 'count'] as const;
 const HEAT_BUCKETS = ['none', 'week'] as const;
 
@@ -39,21 +39,6 @@ const HeatmapQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const HeatmapResponse = Type.Object({
-  source: StringEnum(HEAT_SOURCES),
-  weight: Type.String(),
-  from: Type.Union([Type.String(), Type.Null()]),
-  to: Type.Union([Type.String(), Type.Null()]),
-  cellM: Type.Integer(),
-  buckets: Type.Array(Type.Object({ start: Type.String(), end: Type.String() })),
-  /** [lon, lat, bucket index, weight] of each non-empty cell: compact for 100,000 activities. */
-  points: Type.Array(Type.Array(Type.Number())),
-  maxWeight: Type.Number(),
-  total: Type.Number(),
-  /** How many activities (or population points) went in. */
-  items: Type.Integer(),
-});
 
 /** Sums weights into grid cells of about `cellM` metres, one grid per bucket. */
 class HeatGrid {
@@ -84,7 +69,7 @@ class HeatGrid {
 
   points() {
     let max = 0;
-    const points: number[][] = [];
+    const points: [number, number, number, number][] = [];
     for (const c of this.cells.values()) {
       if (c.w <= 0) continue;
       max = Math.max(max, c.w);
@@ -108,8 +93,14 @@ export const heatmapRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Activity density (per week for the time slider) or uncovered population, aggregated on a grid',
+        tags: [TAGS.statistics],
+        operationId: 'getHeatmap',
         querystring: HeatmapQuery,
-        response: { 200: HeatmapResponse, ...errorResponses },
+        response: {
+          200: HeatmapResponse,
+          ...errors(400),
+          409: errorWhen('NO_NETWORK: source=uncovered needs a street network, and none is loaded'),
+        },
       },
     },
     async (request) => {

@@ -8,14 +8,26 @@ import { requireRole } from '../plugins/auth.js';
 import { HttpError, badRequest } from '../plugins/errors.js';
 import { importPopulation, importRegions, importStations } from '../importers/planner-data.js';
 import { CRS_VALUES, ImportError, formatOf, type Crs, type TableFormat } from '../importers/tables.js';
-import { StringEnum, errorResponses } from './schemas.js';
+import { GEOJSON, StringEnum, TAGS, errorWhen, errors, sessionFor } from './schemas.js';
 
-const FILE_TYPES = [
-  'text/csv',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/geo+json',
-  'application/octet-stream',
-];
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const FILE_TYPES = ['text/csv', XLSX, GEOJSON, 'application/octet-stream'];
+
+/**
+ * The request body as the document shows it: the file itself, by media type. Fastify does not
+ * validate it (the parsers hand the route a Buffer, which no JSON Schema string type accepts), so it
+ * goes into the document through the route's swagger transform rather than `schema.body`.
+ */
+const FileBody = {
+  content: {
+    'text/csv': { schema: Type.String({ description: 'UTF-8 CSV with a header row' }) },
+    [XLSX]: { schema: Type.String({ format: 'binary', description: 'the first sheet, with a header row' }) },
+    [GEOJSON]: { schema: Type.String({ format: 'binary', description: 'a FeatureCollection' }) },
+    'application/octet-stream': {
+      schema: Type.String({ format: 'binary', description: 'any of the three; say which with ?format= or ?name=' }),
+    },
+  },
+};
 
 export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const type of FILE_TYPES)
@@ -30,12 +42,15 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     { additionalProperties: false },
   );
-  const Result = Type.Object({
-    kind: Type.String(),
-    created: Type.Integer(),
-    updated: Type.Integer(),
-    replaced: Type.Optional(Type.Integer()),
-  });
+  const Result = Type.Object(
+    {
+      kind: Type.String(),
+      created: Type.Integer(),
+      updated: Type.Integer(),
+      replaced: Type.Optional(Type.Integer()),
+    },
+    { description: 'Imported: how many rows were created, updated (and replaced)' },
+  );
   const kinds = {
     stations: (data: Buffer, f: TableFormat, crs: Crs) => importStations(app.db, data, f, crs),
     regions: (data: Buffer, f: TableFormat) => importRegions(app.db, data, f),
@@ -46,10 +61,26 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       `/import/${kind}`,
       {
         onRequest: requireRole('planner', 'admin'),
+        config: {
+          swaggerTransform: ({ schema, url }) => ({ schema: { ...schema, body: FileBody }, url }),
+        },
         schema: {
           summary: `Import ${kind} from CSV, XLSX or GeoJSON (planner, admin)`,
+          description:
+            'Send the file itself as the body (not multipart form data). Its format comes from ?format=, ' +
+            'else from ?name= (the file name), else from the Content-Type. A file with any bad row is ' +
+            'rejected whole: 400 INVALID_FILE with every row and its reason in error.details.',
+          tags: [TAGS.imports],
+          operationId: `import${kind[0].toUpperCase()}${kind.slice(1)}`,
+          ...sessionFor(['planner', 'admin']),
           querystring: Query,
-          response: { 200: Result, ...errorResponses },
+          response: {
+            200: Result,
+            ...errors(401, 403, 413, 415),
+            400: errorWhen(
+              'BAD_REQUEST or INVALID_FILE: no file, an unknown format, or rows that fail (error.details)',
+            ),
+          },
         },
       },
       async (request) => {

@@ -13,8 +13,9 @@ import { DEFAULT_MAX_SNAP_M } from '../geo/service-area.js';
 import { seesPersonalData } from '../plugins/auth.js';
 import { HttpError } from '../plugins/errors.js';
 import { noNetwork } from '../network/coverage-cache.js';
-import { CommaList, ErrorResponse, StringEnum, errorResponses } from './schemas.js';
-import { StationFeature, toFeature } from './stations.js';
+import { CommaList, NoNetworkError, StringEnum, TAGS, TooFarFromStreetError, errors } from './schemas.js';
+import { toFeature } from './stations.js';
+import { NearbyResponse } from './nearby.schema.js';
 import { stationRowsQuery, stationsFingerprint, type StationRow } from '../db/stations.js';
 
 const NearbyQuery = Type.Object(
@@ -29,30 +30,6 @@ const NearbyQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const NearbyResult = Type.Object({
-  station: StationFeature,
-  /** Travel time: origin connector, network, station connector. */
-  seconds: Type.Number(),
-  /** Distance travelled along the route, connectors included. */
-  meters: Type.Number(),
-  openNow: Type.Unsafe<boolean | null>({ type: ['boolean', 'null'] }),
-  route: Type.Object({
-    type: Type.Literal('Feature'),
-    properties: Type.Object({ stationId: Type.Integer() }),
-    geometry: Type.Object({
-      type: Type.Literal('LineString'),
-      coordinates: Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 2 })),
-    }),
-  }),
-});
-
-const NearbyResponse = Type.Object({
-  origin: Type.Object({ lon: Type.Number(), lat: Type.Number(), snapDistanceM: Type.Number() }),
-  mode: StringEnum(TRAVEL_MODES),
-  method: Type.Literal('network'),
-  results: Type.Array(NearbyResult),
-});
 
 /** The station table as the search wants it, kept while the table and the network stay the same. */
 interface StationSet {
@@ -87,8 +64,10 @@ export const nearbyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'The nearest stations by travel time on the street network, with the route to each',
+        tags: [TAGS.serviceAreas],
+        operationId: 'findNearbyStations',
         querystring: NearbyQuery,
-        response: { 200: NearbyResponse, 422: ErrorResponse, ...errorResponses },
+        response: { 200: NearbyResponse, ...errors(400), 409: NoNetworkError, 422: TooFarFromStreetError },
       },
     },
     async (request) => {
@@ -131,7 +110,7 @@ export const nearbyRoutes: FastifyPluginAsyncTypebox = async (app) => {
             route: {
               type: 'Feature' as const,
               properties: { stationId: row.id },
-              geometry: { type: 'LineString' as const, coordinates: hit.route },
+              geometry: { type: 'LineString' as const, coordinates: hit.route as [number, number][] },
             },
           };
         }),

@@ -1,30 +1,7 @@
 /** Regions as GeoJSON: district and township polygons, villages and communities as label points. */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { REGION_KINDS, REGION_LEVELS } from '../db/schema.js';
-import {
-  Feature,
-  FeatureCollection,
-  Geometry,
-  NullableString,
-  RegionCode,
-  StringEnum,
-  errorResponses,
-} from './schemas.js';
-
-const LevelSchema = StringEnum(REGION_LEVELS);
-const RegionProperties = Type.Object({
-  code: Type.String(),
-  name: Type.String(),
-  level: LevelSchema,
-  kind: StringEnum(REGION_KINDS),
-  parentCode: NullableString(),
-  population: Type.Integer(),
-  labelLon: Type.Number(),
-  labelLat: Type.Number(),
-  stations: Type.Integer(),
-});
-
-const RegionCollection = FeatureCollection(Feature(RegionProperties, Geometry));
+import { RegionCode, TAGS, errors } from './schemas.js';
+import { RegionCollection, RegionLevelSchema as LevelSchema } from './regions.schema.js';
 
 export const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -32,6 +9,8 @@ export const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Regions of one level; villages and communities come as label points',
+        tags: [TAGS.regions],
+        operationId: 'listRegions',
         querystring: Type.Object(
           {
             level: Type.Optional(LevelSchema),
@@ -39,7 +18,7 @@ export const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: RegionCollection, ...errorResponses },
+        response: { 200: RegionCollection, ...errors(400) },
       },
     },
     async (request) => {

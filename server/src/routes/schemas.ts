@@ -1,14 +1,98 @@
-/** TypeBox schemas shared by routes: GeoJSON shapes, errors, and common query fields. */
+/**
+ * TypeBox schemas shared by routes: GeoJSON shapes, error answers by status, the session security
+ * requirement, the document's tags, and common query fields. Types only from outside TypeBox: the
+ * client type-checks this module (through the `*.schema.ts` modules and api-types.ts).
+ */
 import { Type, type TSchema } from '@sinclair/typebox';
-import { SERVICE_CATEGORIES, STATION_LEVELS } from '../db/schema.js';
+import { SERVICE_CATEGORIES, STATION_LEVELS, type Role } from '../db/schema.js';
 
-export const ErrorResponse = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    /** For a rejected import: each invalid row and why. */
-    details: Type.Optional(Type.Array(Type.Object({ row: Type.Integer(), message: Type.String() }))),
-  }),
+const ErrorDetail = Type.Object({
+  code: Type.String({ description: 'BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, NO_NETWORK, …' }),
+  message: Type.String({ description: 'what was wrong, naming the field or the value' }),
+  /** For a rejected import: each invalid row and why. */
+  details: Type.Optional(Type.Array(Type.Object({ row: Type.Integer(), message: Type.String() }))),
+});
+
+/** The body of every error answer: `{"error": {"code", "message"}}`. */
+export const ErrorResponse = Type.Object({ error: ErrorDetail });
+
+const ERROR_DESCRIPTIONS = {
+  400: 'BAD_REQUEST: invalid input; the message names the field (`querystring.bbox: …`)',
+  401: 'UNAUTHORIZED: not logged in (no session cookie, or it expired)',
+  403: 'FORBIDDEN: logged in, but this role may not do this',
+  404: 'NOT_FOUND: nothing with this id',
+  409: 'CONFLICT: the current state does not allow it',
+  413: 'PAYLOAD_TOO_LARGE: the body is over the limit',
+  415: 'UNSUPPORTED_MEDIA_TYPE: a Content-Type this route does not read',
+  422: 'UNPROCESSABLE: well-formed, but it cannot be answered',
+  429: 'TOO_MANY_REQUESTS: wait a minute and try again',
+} as const;
+export type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
+
+/** An error answer documented with when it happens. */
+export const errorWhen = (description: string) => Type.Object({ error: ErrorDetail }, { description });
+
+/** The error answers a route really gives, each with the general reason for its status. */
+export function errors<S extends ErrorStatus>(...statuses: S[]): Record<S, typeof ErrorResponse> {
+  return Object.fromEntries(statuses.map((s) => [s, errorWhen(ERROR_DESCRIPTIONS[s])])) as Record<
+    S,
+    typeof ErrorResponse
+  >;
+}
+
+/** 409 from every route that needs the street network when none is loaded. */
+export const NoNetworkError = errorWhen('NO_NETWORK: no street network is loaded (import OSM data or the demo)');
+/** 422 from routes that start at a point too far from every street to walk from. */
+export const TooFarFromStreetError = errorWhen('TOO_FAR_FROM_STREET: the point is farther than 500 m from any street');
+
+/**
+ * The security requirement of every route that checks a role: the `pm_session` cookie that
+ * `POST /api/auth/login` sets. The scheme itself is declared in plugins/openapi.ts.
+ */
+export const SESSION_SECURITY = [{ session: [] as string[] }];
+
+/**
+ * The document's part of a role-checked route (its `requireRole` hook does the checking): the session
+ * requirement, and the roles that may call it as the `x-roles` extension.
+ */
+export function sessionFor(roles: readonly Role[]) {
+  return { security: SESSION_SECURITY, 'x-roles': [...roles] };
+}
+
+/** The document's tags, one per resource; plugins/openapi.ts lists them with these descriptions. */
+export const TAGS = {
+  stations: 'Stations',
+  regions: 'Regions',
+  serviceAreas: 'Service areas',
+  coverage: 'Coverage & siting',
+  imports: 'Imports',
+  activities: 'Activities',
+  statistics: 'Heatmap & stats',
+  auth: 'Auth',
+  system: 'Health & config',
+  basemap: 'Basemap',
+} as const;
+
+export const TAG_DESCRIPTIONS: Record<keyof typeof TAGS, string> = {
+  stations: 'The practice centre, institutes, stations and points: public reads, planners write',
+  regions: 'District, township and village boundaries and label points',
+  serviceAreas: 'Walking (or riding) service areas on the street network, and the nearest stations from a point',
+  coverage: 'Who is inside a 15-minute service circle, the gaps, what-if scenarios and new-site suggestions',
+  imports: 'Planners upload stations, regions and population as CSV, XLSX or GeoJSON',
+  activities: 'Activities at the stations: list, publish, update, and the live stream',
+  statistics: 'Aggregates for the big screen: activity heatmaps and headline figures',
+  auth: 'Session login and logout (an httpOnly cookie)',
+  system: 'Liveness, what the client needs to start, and this document',
+  basemap: 'The offline base map drawn from the loaded street network',
+};
+
+/** `[lon, lat]` in WGS-84. */
+export const Position = Type.Unsafe<[number, number]>({
+  type: 'array',
+  items: { type: 'number' },
+  minItems: 2,
+  maxItems: 2,
+  description: '[lon, lat] (WGS-84)',
 });
 
 export const Geometry = Type.Object({
@@ -18,21 +102,59 @@ export const Geometry = Type.Object({
 
 export const PointGeometry = Type.Object({
   type: Type.Literal('Point'),
-  coordinates: Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }),
+  coordinates: Position,
 });
 
-export function Feature<P extends TSchema, G extends TSchema>(properties: P, geometry: G) {
-  return Type.Object({
-    type: Type.Literal('Feature'),
-    id: Type.Optional(Type.Unsafe<number | string>({ type: ['integer', 'string'] })),
-    properties,
-    geometry,
-  });
+export const LineStringGeometry = Type.Object({
+  type: Type.Literal('LineString'),
+  coordinates: Type.Array(Position),
+});
+
+export const PolygonGeometry = Type.Object({
+  type: Type.Literal('Polygon'),
+  coordinates: Type.Array(Type.Array(Position)),
+});
+
+export function Feature<P extends TSchema, G extends TSchema>(
+  properties: P,
+  geometry: G,
+  options: { description?: string } = {},
+) {
+  return Type.Object(
+    {
+      type: Type.Literal('Feature'),
+      id: Type.Optional(Type.Unsafe<number | string>({ type: ['integer', 'string'] })),
+      properties,
+      geometry,
+    },
+    options,
+  );
 }
 
-export function FeatureCollection<F extends TSchema>(feature: F) {
-  return Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(feature) });
+/** The same schema with the description its answer has on this route (the document shows it per status). */
+export const described = <T extends TSchema>(schema: T, description: string): T => ({ ...schema, description });
+
+export function FeatureCollection<F extends TSchema>(feature: F, options: { description?: string } = {}) {
+  return Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(feature) }, options);
 }
+
+/**
+ * A 200 answer whose body is not plain JSON (GeoJSON, CSV, XLSX, an event stream): documented by
+ * media type. Handlers send these bodies as strings or Buffers, which the serializer passes through
+ * untouched whatever the schema; an object sent instead would be serialized by the schema of its type.
+ */
+export function mediaResponse<T extends TSchema>(description: string, content: Record<string, T>) {
+  return {
+    description,
+    content: Object.fromEntries(Object.entries(content).map(([type, schema]) => [type, { schema }])) as Record<
+      string,
+      { schema: T }
+    >,
+  };
+}
+
+/** The media type of GeoJSON files (RFC 7946). */
+export const GEOJSON = 'application/geo+json';
 
 /**
  * A string from a fixed list, as a plain `enum` rather than a union of literals: the serializer
@@ -43,7 +165,7 @@ export function StringEnum<T extends string>(values: readonly T[], options: { de
 }
 
 /** `T | null` as `type: [T, "null"]`, for the same reason. */
-export function NullableString(options: { pattern?: string } = {}) {
+export function NullableString(options: { pattern?: string; description?: string } = {}) {
   return Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
 }
 export function NullableInteger() {
@@ -72,11 +194,3 @@ export const BBoxQuery = Type.String({
   pattern: '^-?[0-9]+(\\.[0-9]+)?(,-?[0-9]+(\\.[0-9]+)?){3}$',
   description: 'minLon,minLat,maxLon,maxLat (WGS-84)',
 });
-
-export const errorResponses = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
-  409: ErrorResponse,
-} as const;

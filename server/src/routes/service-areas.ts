@@ -9,20 +9,9 @@ import {
   type ServiceAreaCollection,
 } from '../network/service-areas.js';
 import { HttpError, badRequest, notFound } from '../plugins/errors.js';
-import { CommaList, ErrorResponse, StringEnum, errorResponses } from './schemas.js';
+import { CommaList, GEOJSON, StringEnum, TAGS, TooFarFromStreetError, errors, mediaResponse } from './schemas.js';
+import { BandCollection, StationBandCollection } from './service-areas.schema.js';
 
-const Band = Type.Object({
-  type: Type.Literal('Feature'),
-  properties: Type.Object({
-    minutes: Type.Number(),
-    mode: StringEnum(TRAVEL_MODES),
-    method: StringEnum(['network', 'euclidean'] as const),
-    areaM2: Type.Number(),
-    snapDistanceM: Type.Unsafe<number | null>({ type: ['number', 'null'] }),
-  }),
-  geometry: Type.Object({ type: Type.Literal('MultiPolygon'), coordinates: Type.Unknown() }),
-});
-const BandCollection = Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Band) });
 const Minutes = Type.String({ pattern: '^[0-9.]+(,[0-9.]+)*$', description: 'minutes, one band each: 15 or 15,10,5' });
 const Mode = StringEnum(TRAVEL_MODES);
 const Offroad = Type.Number({
@@ -46,6 +35,8 @@ export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Service area (isochrone) from a point: one MultiPolygon per band',
+        tags: [TAGS.serviceAreas],
+        operationId: 'getIsochrone',
         querystring: Type.Object(
           {
             lon: Type.Number({ minimum: -180, maximum: 180 }),
@@ -56,7 +47,7 @@ export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: BandCollection, 422: ErrorResponse, ...errorResponses },
+        response: { 200: BandCollection, ...errors(400), 422: TooFarFromStreetError },
       },
     },
     async (request) => run(request.query),
@@ -67,12 +58,14 @@ export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: "A station's service area",
+        tags: [TAGS.serviceAreas],
+        operationId: 'getStationServiceArea',
         params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
         querystring: Type.Object(
           { minutes: Type.Optional(Minutes), mode: Type.Optional(Mode), offroad: Type.Optional(Offroad) },
           { additionalProperties: false },
         ),
-        response: { 200: BandCollection, 422: ErrorResponse, ...errorResponses },
+        response: { 200: BandCollection, ...errors(400, 404), 422: TooFarFromStreetError },
       },
     },
     async (request) => {
@@ -93,6 +86,8 @@ export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: "Every station's service area (one band), for the map layer",
+        tags: [TAGS.serviceAreas],
+        operationId: 'listServiceAreas',
         querystring: Type.Object(
           {
             minutes: Type.Optional(Type.Number({ minimum: 1, maximum: 60 })),
@@ -101,7 +96,12 @@ export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { ...errorResponses },
+        response: {
+          200: mediaResponse('One band per station near a street, labelled with its station', {
+            [GEOJSON]: StationBandCollection,
+          }),
+          ...errors(400),
+        },
       },
     },
     async (request, reply) => {

@@ -13,47 +13,19 @@ import { stationRowsQuery, stationsFingerprint, type StationRow } from '../db/st
 import { validateOpeningHours } from '../domain/opening-hours.js';
 import {
   CommaList,
-  NullableString,
   BBoxQuery,
-  Feature,
-  FeatureCollection,
-  PointGeometry,
+  GEOJSON,
   RegionCode,
   ServiceCategory,
   StationLevel as StationLevelSchema,
-  errorResponses,
+  TAGS,
+  sessionFor,
+  described,
+  errorWhen,
+  errors,
+  mediaResponse,
 } from './schemas.js';
-
-const StationProperties = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  level: StationLevelSchema,
-  regionCode: Type.String(),
-  regionName: Type.String(),
-  villageCode: NullableString(),
-  villageName: NullableString(),
-  address: Type.String(),
-  hours: Type.String(),
-  services: Type.Array(ServiceCategory),
-  /** Personal data: present only for logged-in roles. */
-  contactName: Type.Optional(Type.String()),
-  contactPhone: Type.Optional(Type.String()),
-});
-export const StationFeature = Feature(StationProperties, PointGeometry);
-
-const StationDetailProperties = Type.Composite([
-  StationProperties,
-  Type.Object({
-    description: Type.String(),
-    teams: Type.Array(
-      Type.Object({ id: Type.Integer(), name: Type.String(), category: ServiceCategory, members: Type.Integer() }),
-    ),
-    volunteers: Type.Integer(),
-    activitiesLast90Days: Type.Integer(),
-    updatedAt: Type.String(),
-  }),
-]);
-const StationDetail = Feature(StationDetailProperties, PointGeometry);
+import { StationCollection, StationDetail, type StationFeature, type StationProperties } from './stations.schema.js';
 
 const LevelList = CommaList(STATION_LEVELS, 'comma-separated levels: center,institute,station,point');
 
@@ -168,11 +140,18 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Stations as GeoJSON points, filtered by level, region, bbox and name',
+        description:
+          'Unfiltered, the list carries an ETag and comes as application/geo+json; revalidate with If-None-Match.',
+        tags: [TAGS.stations],
+        operationId: 'listStations',
         querystring: ListQuery,
         response: {
-          200: FeatureCollection(StationFeature),
+          200: mediaResponse('Stations as GeoJSON points (contacts only for logged-in roles)', {
+            [GEOJSON]: StationCollection,
+            'application/json': StationCollection,
+          }),
           304: Type.Null({ description: 'Not modified: the table has not changed since the ETag' }),
-          ...errorResponses,
+          ...errors(400),
         },
       },
     },
@@ -260,8 +239,10 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'One station with its teams',
+        tags: [TAGS.stations],
+        operationId: 'getStation',
         params: IdParams,
-        response: { 200: StationDetail, ...errorResponses },
+        response: { 200: StationDetail, ...errors(400, 404) },
       },
     },
     async (request) => detail(request, request.params.id),
@@ -273,8 +254,11 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: requireRole('planner', 'admin'),
       schema: {
         summary: 'Create a station (planner, admin)',
+        tags: [TAGS.stations],
+        operationId: 'createStation',
+        ...sessionFor(['planner', 'admin']),
         body: CreateBody,
-        response: { 201: StationDetail, ...errorResponses },
+        response: { 201: described(StationDetail, 'Created'), ...errors(400, 401, 403) },
       },
     },
     async (request, reply) => {
@@ -313,9 +297,12 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: requireRole('planner', 'admin'),
       schema: {
         summary: 'Update a station (planner, admin)',
+        tags: [TAGS.stations],
+        operationId: 'updateStation',
+        ...sessionFor(['planner', 'admin']),
         params: IdParams,
         body: UpdateBody,
-        response: { 200: StationDetail, ...errorResponses },
+        response: { 200: described(StationDetail, 'Updated'), ...errors(400, 401, 403, 404) },
       },
     },
     async (request) => {
@@ -362,8 +349,15 @@ export const stationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: requireRole('planner', 'admin'),
       schema: {
         summary: 'Delete a station without activity history (planner, admin)',
+        tags: [TAGS.stations],
+        operationId: 'deleteStation',
+        ...sessionFor(['planner', 'admin']),
         params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses },
+        response: {
+          204: Type.Null({ description: 'Deleted, with its teams' }),
+          ...errors(400, 401, 403, 404),
+          409: errorWhen('CONFLICT: the station has activities on record'),
+        },
       },
     },
     async (request, reply) => {

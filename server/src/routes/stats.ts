@@ -3,7 +3,7 @@
  * and participants this month against last month (whole and to the same day), coverage, township
  * ranking, categories, and twelve weeks of trend. Months and weeks are China time.
  */
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SERVICE_CATEGORIES, STATION_LEVELS, type ServiceCategory, type StationLevel } from '../db/schema.js';
 import { coverageSummary } from '../network/coverage-service.js';
 import { DEFAULT_COVERAGE_LEVELS } from '../network/coverage-cache.js';
@@ -11,51 +11,22 @@ import { chinaDayStart, chinaMonthStart, chinaWeekStart, DAY_MS, WEEK_MS } from 
 import { daysSinceEpoch } from '../db/dialect.js';
 import { MAX_ACTIVITY_MS } from '../live/activities.js';
 import { sql } from 'kysely';
-import { ServiceCategory as CategorySchema, errorResponses } from './schemas.js';
-
-const Period = Type.Object({ activities: Type.Integer(), participants: Type.Integer() });
-const Overview = Type.Object({
-  now: Type.String(),
-  periods: Type.Object({ monthStart: Type.String(), lastMonthStart: Type.String(), lastMonthSameDay: Type.String() }),
-  stations: Type.Object({
-    ...Object.fromEntries(STATION_LEVELS.map((l) => [l, Type.Integer()])),
-    total: Type.Integer(),
-  }),
-  teams: Type.Integer(),
-  volunteers: Type.Integer(),
-  thisMonth: Period,
-  lastMonth: Period,
-  /** Last month up to the same day and hour: the fair comparison while this month is still running. */
-  lastMonthToDate: Period,
-  live: Type.Integer(),
-  today: Type.Integer(),
-  coverage: Type.Union([
-    Type.Object({ minutes: Type.Number(), population: Type.Integer(), coveredPopulation: Type.Integer() }),
-    Type.Null(),
-  ]),
-  townships: Type.Array(
-    Type.Object({
-      code: Type.String(),
-      name: Type.String(),
-      population: Type.Integer(),
-      stations: Type.Integer(),
-      activitiesThisMonth: Type.Integer(),
-      participantsThisMonth: Type.Integer(),
-      coveredPopulation: Type.Union([Type.Integer(), Type.Null()]),
-    }),
-  ),
-  categories: Type.Array(
-    Type.Object({ category: CategorySchema, thisMonth: Type.Integer(), lastMonth: Type.Integer() }),
-  ),
-  weeks: Type.Array(Type.Object({ start: Type.String(), activities: Type.Integer(), participants: Type.Integer() })),
-});
+import { TAGS } from './schemas.js';
+import { Overview } from './stats.schema.js';
 
 const TREND_WEEKS = 12;
 
 export const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/stats/overview',
-    { schema: { summary: 'Headline figures for the big screen', response: { 200: Overview, ...errorResponses } } },
+    {
+      schema: {
+        summary: 'Headline figures for the big screen',
+        tags: [TAGS.statistics],
+        operationId: 'getStatsOverview',
+        response: { 200: Overview },
+      },
+    },
     async () => {
       const now = app.clock();
       const monthStart = chinaMonthStart(now);
