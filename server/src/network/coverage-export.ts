@@ -1,5 +1,4 @@
 /** The coverage table as the spreadsheets planners keep: CSV (UTF-8 with BOM, for Excel) and XLSX. */
-import ExcelJS from 'exceljs';
 import type { coverageSummary } from './coverage-service.js';
 
 type Summary = ReturnType<typeof coverageSummary>;
@@ -48,7 +47,9 @@ export function coverageTableCsv(summary: Summary): string {
 }
 
 export async function coverageTableXlsx(summary: Summary): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  // Loaded on first use, not at the server's start (see importers/tables.ts).
+  const { default: Excel } = await import('exceljs');
+  const book = new Excel.Workbook();
   const sheet = book.addWorksheet(`${summary.minutes}分钟服务圈`);
   sheet.addRow(HEADERS).font = { bold: true };
   for (const r of rows(summary)) sheet.addRow(r);
