@@ -3,15 +3,9 @@
  * shows where circles pile up), and the bands from a probe point the user places or drags.
  */
 import type { GeoJSONSource, Map as MaplibreMap } from 'maplibre-gl';
+import type { BandCollection } from '../api';
 
-export interface BandCollection {
-  type: 'FeatureCollection';
-  features: {
-    type: 'Feature';
-    properties: { minutes: number; areaM2: number; method: string; snapDistanceM: number | null; mode: string };
-    geometry: { type: string; coordinates: unknown };
-  }[];
-}
+export type { BandCollection };
 
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 /** Band colours from the outermost in: the further, the lighter. */

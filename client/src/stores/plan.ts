@@ -1,46 +1,23 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { api, type StationLevel } from '../api';
+import {
+  api,
+  type CoverageGaps,
+  type CoveragePartition,
+  type CoverageRegionRow,
+  type CoverageSummary,
+  type CoverageTotals,
+  type ScenarioSummary,
+  type StationLevel,
+  type SuggestionsAnswer,
+} from '../api';
 
-export interface RegionRow {
-  code: string;
-  name: string;
-  population: number;
-  coveredPopulation: number;
-  unreachablePopulation: number;
-  areaM2: number;
-  coveredAreaM2: number;
-  stations: number;
-}
-export interface Totals {
-  population: number;
-  coveredPopulation: number;
-  unreachablePopulation: number;
-  areaM2: number;
-  coveredAreaM2: number;
-  stations: number;
-  stationsFarFromStreets: number;
-}
-export interface CoverageSummary {
-  minutes: number;
-  mode: string;
-  totals: Totals;
-  regions: RegionRow[];
-}
-export interface ScenarioSummary extends CoverageSummary {
-  base: Totals;
-  delta: { coveredPopulation: number; coveredAreaM2: number; regions: { code: string; coveredPopulation: number }[] };
-  gaps: GeoJSON.FeatureCollection | null;
-}
-export interface Suggestion {
-  rank: number;
-  lon: number;
-  lat: number;
-  source: string;
-  newlyCovered: number;
-  runningTotal: number;
-  places: string[];
-}
+// The coverage answers' shapes come from the server's schemas; these names are the store's.
+export type RegionRow = CoverageRegionRow;
+export type Totals = CoverageTotals;
+export type { CoverageSummary, ScenarioSummary };
+export type Suggestion = SuggestionsAnswer['suggestions'][number];
+
 export interface HypotheticalStation {
   key: number;
   lon: number;
@@ -77,10 +54,8 @@ export const usePlanStore = defineStore('plan', () => {
     try {
       const [summary, g, p] = await Promise.all([
         api<CoverageSummary>(`/api/coverage?${query.value}`),
-        api<{ gaps: GeoJSON.FeatureCollection; uncovered: GeoJSON.FeatureCollection }>(
-          `/api/coverage/gaps?${query.value}`,
-        ),
-        api<GeoJSON.FeatureCollection>(`/api/coverage/partition?${query.value}`),
+        api<CoverageGaps>(`/api/coverage/gaps?${query.value}`),
+        api<CoveragePartition>(`/api/coverage/partition?${query.value}`),
       ]);
       base.value = summary;
       baseGaps.value = g.gaps;
@@ -172,9 +147,7 @@ export const usePlanStore = defineStore('plan', () => {
   async function suggest(k = 5) {
     suggesting.value = true;
     try {
-      suggestions.value = (
-        await api<{ suggestions: Suggestion[] }>(`/api/siting/suggestions?k=${k}&${query.value}`)
-      ).suggestions;
+      suggestions.value = (await api<SuggestionsAnswer>(`/api/siting/suggestions?k=${k}&${query.value}`)).suggestions;
     } finally {
       suggesting.value = false;
     }

@@ -30,5 +30,8 @@ export const ActivityProperties = Type.Object({
   demo: Type.Boolean(),
   requester: Type.Optional(NullableString({ description: 'who asked for it (点单人): logged-in roles only' })),
 });
-export const ActivityFeature = Feature(ActivityProperties, PointGeometry, { description: 'One activity' });
+export const ActivityFeature = Feature(ActivityProperties, PointGeometry, {
+  id: Type.Integer(),
+  description: 'One activity',
+});
 export const ActivityCollection = FeatureCollection(ActivityFeature, { description: 'Activities as GeoJSON points' });

@@ -15,7 +15,9 @@ export const RegionProperties = Type.Object({
   labelLat: Type.Number(),
   stations: Type.Integer(),
 });
-export const RegionFeature = Feature(RegionProperties, Geometry);
+export const RegionFeature = Feature(RegionProperties, Geometry, {
+  id: Type.String({ description: 'the region code' }),
+});
 export const RegionCollection = FeatureCollection(RegionFeature, {
   description: 'Township and district polygons; villages and communities as label points',
 });

@@ -115,19 +115,22 @@ export const PolygonGeometry = Type.Object({
   coordinates: Type.Array(Type.Array(Position)),
 });
 
-export function Feature<P extends TSchema, G extends TSchema>(
+const AnyFeatureId = Type.Optional(Type.Unsafe<number | string>({ type: ['integer', 'string'] }));
+
+/** A GeoJSON Feature; `id` is optional (an integer or a string) unless the route names its type. */
+export function Feature<P extends TSchema, G extends TSchema, I extends TSchema = typeof AnyFeatureId>(
   properties: P,
   geometry: G,
-  options: { description?: string } = {},
+  options: { description?: string; id?: I } = {},
 ) {
   return Type.Object(
     {
       type: Type.Literal('Feature'),
-      id: Type.Optional(Type.Unsafe<number | string>({ type: ['integer', 'string'] })),
+      id: (options.id ?? AnyFeatureId) as I,
       properties,
       geometry,
     },
-    options,
+    options.description ? { description: options.description } : {},
   );
 }
 

@@ -24,7 +24,7 @@ export const StationProperties = Type.Object({
   contactName: Type.Optional(Type.String({ description: 'logged-in roles only' })),
   contactPhone: Type.Optional(Type.String({ description: 'logged-in roles only' })),
 });
-export const StationFeature = Feature(StationProperties, PointGeometry);
+export const StationFeature = Feature(StationProperties, PointGeometry, { id: Type.Integer() });
 export const StationCollection = FeatureCollection(StationFeature, {
   description: 'Stations as GeoJSON points (contacts only for logged-in roles)',
 });
@@ -42,5 +42,6 @@ export const StationDetailProperties = Type.Composite([
   }),
 ]);
 export const StationDetail = Feature(StationDetailProperties, PointGeometry, {
+  id: Type.Integer(),
   description: 'One station with its teams and its activity in the last 90 days',
 });
