@@ -2,6 +2,9 @@
  * Distances on the WGS-84 ellipsoid. Street segments are short (metres to a few hundred metres), so the
  * length of a segment is measured in the local tangent plane at its midpoint, scaled by the ellipsoid's
  * meridional and prime-vertical radii: the error against the true geodesic is below 1e-6 of the length.
+ * Why ours: it is cheap-ruler's formula in ten lines (cheap-ruler is not installed, so not timed): 22 ns a
+ * distance and within 9e-9 of Vincenty on street-length segments across China, where haversine (turf's
+ * distance) takes 48 ns and is off by up to 0.46 % (tests/geo/why-ours.bench.ts).
  */
 const A = 6378137; // semi-major axis (m)
 const F = 1 / 298.257223563;

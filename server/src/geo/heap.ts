@@ -1,6 +1,8 @@
 /**
  * A binary min-heap of (item, priority) over typed arrays, in the manner of mourner's tinyqueue. Items
  * may be pushed more than once (lazy decrease-key); callers skip the ones already settled.
+ * Why ours: on the same Dijkstra as fast as flatqueue (3.8-3.9 against 3.6-4.4 ms a whole search of a 100k-edge
+ * grid) and 3.5 times tinyqueue (14-16 ms), tests/geo/why-ours.bench.ts; flatqueue is only flatbush's dependency.
  */
 export class MinHeap {
   private items: Uint32Array;
@@ -49,8 +51,9 @@ export class MinHeap {
       let pos = 0;
       const half = last >> 1;
       while (pos < half) {
-        let child = 2 * pos + 1;
-        if (child + 1 < last && prio[child + 1] < prio[child]) child++;
+        // The smaller child without a branch (after flatqueue): random priorities mispredict an `if`.
+        const left = 2 * pos + 1;
+        const child = left + (+(left + 1 < last) & +(prio[left + 1] < prio[left]));
         if (prio[child] >= priority) break;
         items[pos] = items[child];
         prio[pos] = prio[child];

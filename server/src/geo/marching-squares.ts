@@ -3,6 +3,8 @@
  * Conveyal's jsolines: the boundary of { f <= level } as closed rings in grid coordinates, with the
  * inside on the left of every ring, so outer rings run counter-clockwise and holes clockwise. The
  * caller keeps the outermost rows and columns above the level, so every ring closes.
+ * Why ours: 0.13 ms to contour a 101 x 101 service-area grid, 12 % of a whole 15-minute area (1.1 ms), in
+ * tests/geo/why-ours.bench.ts; no contouring library (d3-contour, turf isolines) is installed to time against.
  */
 
 // Cell edges: B(ottom), R(ight), T(op), L(eft). Segments run with the inside on their left.
