@@ -8,7 +8,7 @@ import { requireRole } from '../plugins/auth.js';
 import { HttpError, badRequest } from '../plugins/errors.js';
 import { importPopulation, importRegions, importStations } from '../importers/planner-data.js';
 import { CRS_VALUES, ImportError, formatOf, type Crs, type TableFormat } from '../importers/tables.js';
-import { GEOJSON, StringEnum, TAGS, errorWhen, errors, sessionFor } from './schemas.js';
+import { ErrorResponse, GEOJSON, StringEnum, TAGS, described, errors, sessionFor } from './schemas.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FILE_TYPES = ['text/csv', XLSX, GEOJSON, 'application/octet-stream'];
@@ -77,7 +77,8 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
           response: {
             200: Result,
             ...errors(401, 403, 413, 415),
-            400: errorWhen(
+            400: described(
+              ErrorResponse,
               'BAD_REQUEST or INVALID_FILE: no file, an unknown format, or rows that fail (error.details)',
             ),
           },

@@ -6,15 +6,22 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { SERVICE_CATEGORIES, STATION_LEVELS, type Role } from '../db/schema.js';
 
-const ErrorDetail = Type.Object({
+const ErrorFields = {
   code: Type.String({ description: 'BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, NO_NETWORK, …' }),
   message: Type.String({ description: 'what was wrong, naming the field or the value' }),
-  /** For a rejected import: each invalid row and why. */
-  details: Type.Optional(Type.Array(Type.Object({ row: Type.Integer(), message: Type.String() }))),
-});
+};
 
-/** The body of every error answer: `{"error": {"code", "message"}}`. */
-export const ErrorResponse = Type.Object({ error: ErrorDetail });
+/** The body of every error answer: `{"error": {"code", "message"}}`, and for a rejected import its rows. */
+export const ErrorResponse = Type.Object({
+  error: Type.Object({
+    ...ErrorFields,
+    details: Type.Optional(
+      Type.Array(Type.Object({ row: Type.Integer(), message: Type.String() }), {
+        description: 'a rejected import: each invalid row and why',
+      }),
+    ),
+  }),
+});
 
 const ERROR_DESCRIPTIONS = {
   400: 'BAD_REQUEST: invalid input; the message names the field (`querystring.bbox: …`)',
@@ -30,13 +37,13 @@ const ERROR_DESCRIPTIONS = {
 export type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 
 /** An error answer documented with when it happens. */
-export const errorWhen = (description: string) => Type.Object({ error: ErrorDetail }, { description });
+export const errorWhen = (description: string) => Type.Object({ error: Type.Object(ErrorFields) }, { description });
 
 /** The error answers a route really gives, each with the general reason for its status. */
-export function errors<S extends ErrorStatus>(...statuses: S[]): Record<S, typeof ErrorResponse> {
+export function errors<S extends ErrorStatus>(...statuses: S[]) {
   return Object.fromEntries(statuses.map((s) => [s, errorWhen(ERROR_DESCRIPTIONS[s])])) as Record<
     S,
-    typeof ErrorResponse
+    ReturnType<typeof errorWhen>
   >;
 }
 
