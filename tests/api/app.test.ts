@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { testDialects } from '../support/databases.js';
 import { DEMO_ACCOUNTS_FILE } from '../../server/src/demo/install.js';
@@ -58,15 +58,19 @@ describe.each(testDialects)('app on %s', (dialect) => {
     expect((await t.app.inject('/api/regions?color=red')).statusCode).toBe(400);
   });
 
-  it('serves the base map layers, gzipped when asked', async () => {
+  it('serves the base map layers, compressed as the client asks', async () => {
     const plain = await t.app.inject('/api/basemap/streets');
     expect(plain.statusCode).toBe(200);
     const streets = plain.json();
     const classes = new Set(streets.features.map((f: { properties: { class: string } }) => f.properties.class));
     for (const c of ['motorway', 'primary', 'secondary', 'tertiary', 'minor', 'path']) expect(classes).toContain(c);
-    const zipped = await t.app.inject({ url: '/api/basemap/streets', headers: { 'accept-encoding': 'gzip, br' } });
+    const zipped = await t.app.inject({ url: '/api/basemap/streets', headers: { 'accept-encoding': 'gzip' } });
     expect(zipped.headers['content-encoding']).toBe('gzip');
     expect(JSON.parse(gunzipSync(zipped.rawPayload).toString())).toEqual(streets);
+    // Brotli is preferred when the client takes both.
+    const br = await t.app.inject({ url: '/api/basemap/streets', headers: { 'accept-encoding': 'gzip, br' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(JSON.parse(brotliDecompressSync(br.rawPayload).toString())).toEqual(streets);
     const water = (await t.app.inject('/api/basemap/water')).json();
     expect(water.features.some((f: { geometry: { type: string } }) => f.geometry.type === 'Polygon')).toBe(true);
   });
