@@ -215,8 +215,25 @@ export async function latestEventId(db: Kysely<Database>): Promise<number> {
   return Number(row?.id ?? 0);
 }
 
-/** Log entries after `afterId`, oldest first, each with its activity as it is now. */
-export async function eventsAfter(db: Kysely<Database>, afterId: number, limit: number) {
+export interface LogEntry {
+  event: { id: number; kind: ActivityEventKind; at: string };
+  row: ActivityRow;
+}
+
+export interface LogPage {
+  /** The entries, oldest first, each with its activity as it is now. */
+  entries: LogEntry[];
+  /**
+   * The highest event id this page read, or `afterId` when it read none. An event whose activity is
+   * gone has no entry but is read all the same, so the next page starts after it.
+   */
+  lastId: number;
+  /** The page was full: more entries may follow. */
+  full: boolean;
+}
+
+/** One page of the log after `afterId`: at most `limit` events. */
+export async function logPage(db: Kysely<Database>, afterId: number, limit: number): Promise<LogPage> {
   const events = await db
     .selectFrom('activity_events')
     .selectAll()
@@ -224,12 +241,13 @@ export async function eventsAfter(db: Kysely<Database>, afterId: number, limit: 
     .orderBy('id')
     .limit(limit)
     .execute();
-  if (!events.length) return [];
+  if (!events.length) return { entries: [], lastId: afterId, full: false };
   const ids = [...new Set(events.map((e) => e.activity_id))];
   const rows = (await activityQuery(db).where('activities.id', 'in', ids).execute()) as ActivityRow[];
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return events.flatMap((e) => {
+  const entries = events.flatMap((e) => {
     const row = byId.get(e.activity_id);
     return row ? [{ event: { id: Number(e.id), kind: e.kind, at: e.at }, row }] : [];
   });
+  return { entries, lastId: Number(events[events.length - 1].id), full: events.length === limit };
 }

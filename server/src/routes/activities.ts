@@ -19,7 +19,9 @@ import {
   type ActivityChanges,
   type ActivityRow,
   type ActivityStatus,
+  latestEventId,
 } from '../live/activities.js';
+import { STREAM_HEADERS } from '../live/stream.js';
 import {
   BBoxQuery,
   CommaList,
@@ -333,7 +335,8 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Server-Sent Events: `activity` (the feature with its log entry) on create, update, start and finish; `heartbeat`',
         description:
           "Each `activity` event's data is the activity feature with `event: {id, kind, at}` (the log entry, whose id is the SSE id). " +
-          'Reconnect with the Last-Event-ID header (EventSource does this) or ?lastEventId= to be sent what was missed.',
+          'Reconnect with the Last-Event-ID header (EventSource does this) or ?lastEventId= to be sent everything missed ' +
+          '(an id beyond the newest event is refused with 400). HEAD answers the headers only.',
         tags: [TAGS.activities],
         operationId: 'streamActivities',
         querystring: StreamQuery,
@@ -348,12 +351,27 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const header = request.headers['last-event-id'];
       let lastEventId: number | null = request.query.lastEventId ?? null;
+      let source = 'querystring.lastEventId';
       if (typeof header === 'string' && header !== '') {
         if (!/^[0-9]{1,15}$/.test(header))
           throw badRequest(`headers.last-event-id: expected an event id, got "${header.slice(0, 20)}"`);
         lastEventId = Number(header);
+        source = 'headers.last-event-id';
+      }
+      if (lastEventId !== null) {
+        // An id the log never reached (another database, or a forged header) would wait forever: refuse it.
+        const newest = await latestEventId(app.db);
+        if (lastEventId > newest)
+          throw badRequest(
+            `${source}: event ${lastEventId} is beyond the newest event (${newest}); reconnect without it`,
+          );
       }
       reply.hijack();
+      if (request.method === 'HEAD') {
+        reply.raw.writeHead(200, STREAM_HEADERS);
+        reply.raw.end();
+        return;
+      }
       await app.live.stream.connect(reply.raw, seesPersonalData(request), lastEventId);
     },
   );
