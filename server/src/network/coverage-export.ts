@@ -1,4 +1,5 @@
 /** The coverage table as the spreadsheets planners keep: CSV (UTF-8 with BOM, for Excel) and XLSX. */
+import { stringify } from 'csv-stringify/sync';
 import type { coverageSummary } from './coverage-service.js';
 
 type Summary = ReturnType<typeof coverageSummary>;
@@ -36,16 +37,19 @@ function rows(summary: Summary): (string | number)[][] {
   return [...summary.regions.map((r) => line(r.name, r.code, r)), line('合计', '', summary.totals)];
 }
 
-const csvCell = (v: string | number) =>
-  typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-
+/**
+ * csv-stringify quotes and escapes each cell, and with `escape_formulas` puts an apostrophe before
+ * text starting with = + - @ tab or CR (and their full-width forms), so a township named
+ * `=HYPERLINK(…)` opens in Excel or LibreOffice as text, not as a formula (OWASP, CSV injection).
+ * Numbers are never prefixed: a negative count stays a number.
+ */
 export function coverageTableCsv(summary: Summary): string {
   const title = `# ${summary.minutes}分钟${summary.mode === 'walk' ? '步行' : summary.mode}服务圈覆盖情况（覆盖率单位：%）`;
-  return (
-    '\uFEFF' + [title, HEADERS.join(','), ...rows(summary).map((r) => r.map(csvCell).join(','))].join('\r\n') + '\r\n'
-  );
+  const table = stringify([HEADERS, ...rows(summary)], { record_delimiter: 'windows', escape_formulas: true });
+  return `\uFEFF${title}\r\n${table}`;
 }
 
+/** Cells are typed (text as shared strings, numbers as numbers) and none is a formula, so nothing in them is evaluated. */
 export async function coverageTableXlsx(summary: Summary): Promise<Buffer> {
   // Loaded on first use, not at the server's start (see importers/tables.ts).
   const { default: Excel } = await import('exceljs');
