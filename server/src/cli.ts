@@ -13,7 +13,8 @@ import fs from 'node:fs';
 import { importPopulation, importRegions, importStations } from './importers/planner-data.js';
 import { CRS_VALUES, ImportError, formatOf, type Crs } from './importers/tables.js';
 import { readOsmFile, OsmFormatError } from './importers/osm.js';
-import { loadNetwork, saveNetwork } from './network/store.js';
+import { loadNetwork, saveNetwork, storedModeFor } from './network/store.js';
+import { extentOfPoints } from './geo/extent.js';
 import { prepareNetwork } from './network/state.js';
 import { computeServiceArea, parseServiceAreaRequest } from './network/service-areas.js';
 
@@ -23,6 +24,8 @@ const USAGE = `Usage: npm run cli -- <command>
   import-osm <file.osm.pbf | file.osm>                     build the street network from an OSM extract
   import-stations|import-regions|import-population <file.csv|.xlsx|.geojson> [--crs wgs84|gcj02|bd09]
                                                            import the planners' own data (all rows or none)
+  import-regions <townships.geojson> --replace             the file is the whole set of townships: the others
+                                                           go, what was in them moves to the one containing it
   isochrone --lon X --lat Y [--minutes 15[,10,5]] [--mode walk|bike|ebike|drive] [--offroad 100]
                                                            print service areas as GeoJSON`;
 
@@ -58,11 +61,12 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'import-stations' || command === 'import-regions' || command === 'import-population') {
       const { values, positionals } = parseArgs({
         args: rest,
-        options: { crs: { type: 'string' } },
+        options: { crs: { type: 'string' }, replace: { type: 'boolean' } },
         allowPositionals: true,
         strict: true,
       });
       if (positionals.length !== 1) throw new UserInputError(`${command} takes one file`);
+      if (values.replace && command !== 'import-regions') throw new UserInputError('--replace is for import-regions');
       const crs = (values.crs ?? 'wgs84') as Crs;
       if (!CRS_VALUES.includes(crs)) throw new UserInputError(`Invalid --crs "${values.crs}": wgs84, gcj02 or bd09`);
       const file = positionals[0];
@@ -73,11 +77,22 @@ async function main(argv: string[]): Promise<number> {
           command === 'import-stations'
             ? await importStations(db, data, format, crs)
             : command === 'import-regions'
-              ? await importRegions(db, data, format)
+              ? await importRegions(db, data, format, {
+                  mode: values.replace ? 'replace' : 'merge',
+                  networkExtent: storedNetworkExtent(config.dataDir),
+                })
               : await importPopulation(db, data, format, crs);
         console.log(
           `Imported ${file}: ${result.created} created, ${result.updated} updated${result.replaced !== undefined ? `, ${result.replaced} replaced` : ''}.`,
         );
+        if (result.relocated) {
+          const r = result.relocated;
+          console.log(
+            `Replaced the townships: ${result.removed} removed; moved to the township containing them: ${r.stations} stations, ` +
+              `${r.villages} villages, ${r.populationPoints} population points; contained by none and removed: ` +
+              `${r.removedVillages} villages, ${r.removedPopulationPoints} population points.`,
+          );
+        }
         return 0;
       } catch (err) {
         if (err instanceof ImportError) {
@@ -127,6 +142,13 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await db.destroy();
   }
+}
+
+/** The stored street network's extent, where townships must lie when there is no district boundary. */
+function storedNetworkExtent(dataDir: string) {
+  const stored = loadNetwork(dataDir);
+  const graph = stored?.graphs[storedModeFor('walk')];
+  return graph ? extentOfPoints(graph.nodeLon, graph.nodeLat) : null;
 }
 
 async function importOsm(dataDir: string, args: string[]): Promise<number> {

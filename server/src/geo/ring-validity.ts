@@ -31,6 +31,8 @@ export interface AreaCheck {
   geometry: AreaGeometry | null;
   /** Positions counted (also when over the limit). */
   vertices: number;
+  /** Segment comparisons the crossing check made (a caller checking many geometries can share a budget). */
+  comparisons: number;
   problems: string[];
 }
 
@@ -122,6 +124,14 @@ function meet(
   return NONE;
 }
 
+/** Positions in a (Multi)Polygon read from outside, without looking inside them; 0 when it is not one. */
+export function positionCount(value: unknown): number {
+  const g = value as { type?: unknown; coordinates?: unknown } | null;
+  if (!g || typeof g !== 'object' || !Array.isArray(g.coordinates)) return 0;
+  if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') return 0;
+  return countPositions(g.type === 'MultiPolygon' ? g.coordinates : [g.coordinates]) ?? 0;
+}
+
 /** Counts positions without looking inside them; null when the nesting is not that of a (Multi)Polygon. */
 function countPositions(polygons: unknown[]): number | null {
   let n = 0;
@@ -141,7 +151,12 @@ function countPositions(polygons: unknown[]): number | null {
  */
 export function checkAreaGeometry(value: unknown, limits: AreaLimits = REGION_LIMITS): AreaCheck {
   const g = value as { type?: unknown; coordinates?: unknown } | null;
-  const fail = (message: string, vertices = 0): AreaCheck => ({ geometry: null, vertices, problems: [message] });
+  const fail = (message: string, vertices = 0): AreaCheck => ({
+    geometry: null,
+    vertices,
+    comparisons: 0,
+    problems: [message],
+  });
   if (!g || typeof g !== 'object') return fail('geometry is missing');
   if (g.type !== 'Polygon' && g.type !== 'MultiPolygon')
     return fail(`geometry is ${JSON.stringify(g.type)}, not a Polygon or MultiPolygon`);
@@ -222,10 +237,10 @@ export function checkAreaGeometry(value: unknown, limits: AreaLimits = REGION_LI
       });
     });
   });
-  if (problems.length) return { geometry: null, vertices, problems };
+  if (problems.length) return { geometry: null, vertices, comparisons: 0, problems };
 
-  const crossing = findCrossing(rings, limits.maxComparisons);
-  if (crossing) return { geometry: null, vertices, problems: [crossing] };
+  const { crossing, comparisons } = findCrossing(rings, limits.maxComparisons);
+  if (crossing) return { geometry: null, vertices, comparisons, problems: [crossing] };
 
   for (const ring of rings) {
     const area = ringAreaM2(Array.from(ring.x, (v, i) => [v, ring.y[i]]));
@@ -234,11 +249,11 @@ export function checkAreaGeometry(value: unknown, limits: AreaLimits = REGION_LI
         `${ring.label} encloses ${area < 1 ? area.toPrecision(2) : Math.round(area)} m², less than the ${limits.minRingAreaM2} m² a ring must have, near ${formatPlace(ring.x[0], ring.y[0])}`,
       );
   }
-  if (problems.length) return { geometry: null, vertices, problems };
+  if (problems.length) return { geometry: null, vertices, comparisons, problems };
 
   const nesting = nestingProblem(rings);
-  if (nesting) return { geometry: null, vertices, problems: [nesting] };
-  return { geometry: g as AreaGeometry, vertices, problems: [] };
+  if (nesting) return { geometry: null, vertices, comparisons, problems: [nesting] };
+  return { geometry: g as AreaGeometry, vertices, comparisons, problems: [] };
 }
 
 /**
@@ -248,7 +263,7 @@ export function checkAreaGeometry(value: unknown, limits: AreaLimits = REGION_LI
  * own (and then whose boxes overlap), so every pair that could meet is tested by `meet`, degenerate cases
  * included. `budget` bounds the comparisons; past it the answer is a refusal, not a guess.
  */
-function findCrossing(rings: CleanRing[], budget: number): string | null {
+function findCrossing(rings: CleanRing[], budget: number): { crossing: string | null; comparisons: number } {
   // Folds first: two consecutive segments running back over each other (a spike).
   for (const ring of rings) {
     const { x, y, segments: m } = ring;
@@ -261,7 +276,7 @@ function findCrossing(rings: CleanRing[], budget: number): string | null {
       const cx = x[i + 1];
       const cy = y[i + 1];
       if (orient(px, py, bx, by, cx, cy) === 0 && (px - bx) * (cx - bx) + (py - by) * (cy - by) > 0)
-        return `${ring.label} folds back on itself near ${formatPlace(bx, by)}`;
+        return { crossing: `${ring.label} folds back on itself near ${formatPlace(bx, by)}`, comparisons: 0 };
     }
   }
 
@@ -316,7 +331,10 @@ function findCrossing(rings: CleanRing[], budget: number): string | null {
     let kept = 0;
     work += activeCount;
     if (work > budget)
-      return `geometry is too intricate to check for crossings (more than ${thousands(budget)} segment comparisons); simplify it`;
+      return {
+        crossing: `geometry is too intricate to check for crossings (more than ${thousands(budget)} segment comparisons); simplify it`,
+        comparisons: work,
+      };
     for (let a = 0; a < activeCount; a++) {
       const t = active[a];
       if (u1[t] < start) continue; // behind the sweep: dropped
@@ -335,14 +353,16 @@ function findCrossing(rings: CleanRing[], budget: number): string | null {
       if (kind === NONE || (kind === TOUCH && r2 !== r)) continue;
       // The later ring crosses the earlier one (a hole its shell, a part the one before).
       const [one, two] = r2 > r ? [other, ring] : [ring, other];
-      return r2 === r
-        ? `${ring.label} ${kind === CROSS ? 'crosses' : 'touches'} itself near ${formatPlace(at[0], at[1])}`
-        : `${one.label} crosses ${two.label} near ${formatPlace(at[0], at[1])}`;
+      const crossing =
+        r2 === r
+          ? `${ring.label} ${kind === CROSS ? 'crosses' : 'touches'} itself near ${formatPlace(at[0], at[1])}`
+          : `${one.label} crosses ${two.label} near ${formatPlace(at[0], at[1])}`;
+      return { crossing, comparisons: work };
     }
     activeCount = kept;
     active[activeCount++] = s;
   }
-  return null;
+  return { crossing: null, comparisons: work };
 }
 
 /** A corner of `ring` that is not on `other`'s outline (rings that do not cross share at most corners). */

@@ -11,7 +11,10 @@ import {
   type ServiceCategory,
   type StationLevel,
 } from '../db/schema.js';
-import { assertAreaGeometry, pointInArea, type AreaGeometry } from '../geo/polygon.js';
+import { bboxOf, pointInArea, type AreaGeometry, type BBox } from '../geo/polygon.js';
+import { checkAreaGeometry, positionCount, REGION_LIMITS } from '../geo/ring-validity.js';
+import { beyondM, formatBox, reachM } from '../geo/extent.js';
+import { relocateToTownships, UnplacedStationsError, type Relocation } from '../db/regions.js';
 import { normalizeOpeningHours, validateOpeningHours } from '../domain/opening-hours.js';
 import { labelPoint } from '../geo/label-point.js';
 import {
@@ -68,6 +71,9 @@ export interface ImportSummary {
   created: number;
   updated: number;
   replaced?: number;
+  /** Boundaries imported with mode=replace: the townships removed, and what moved or went with them. */
+  removed?: number;
+  relocated?: Relocation;
 }
 
 type RowError = { row: number; message: string };
@@ -236,46 +242,179 @@ export async function importStations(
   });
 }
 
-export async function importRegions(db: Kysely<Database>, data: Buffer, format: TableFormat): Promise<ImportSummary> {
+/** How a boundary file lands: `merge` adds and updates the townships it names; `replace` makes it the whole set. */
+export const REGION_IMPORT_MODES = ['merge', 'replace'] as const;
+export type RegionImportMode = (typeof REGION_IMPORT_MODES)[number];
+
+export interface RegionImportOptions {
+  mode?: RegionImportMode;
+  /** The loaded street network's extent: where townships must lie when no district boundary is imported. */
+  networkExtent?: BBox | null;
+}
+
+/** What a boundary file may hold. Per feature, REGION_LIMITS (geo/ring-validity.ts) bounds its vertices. */
+export const REGION_FILE_LIMITS = {
+  features: 1000,
+  /** Positions in all features together. */
+  vertices: 200_000,
+  /** Segment comparisons of the crossing checks of all features together (a realistic file needs a tenth). */
+  comparisons: 20_000_000,
+  /** `regions.name` is varchar(100) (migration 0001). */
+  nameLength: 100,
+  /** How far a township may reach beyond the district's boundary box (sources differ by some hundred metres). */
+  districtMarginM: 1000,
+  /** … beyond the street network's box, when there is no district boundary (an extract may stop at the border). */
+  networkMarginM: 5000,
+  /** With neither, how far any township may reach from the middle of them all: 100 km, a 200 km wide district. */
+  spanRadiusM: 100_000,
+} as const;
+
+/** At most 20 characters of a name or code, for messages. */
+function shortName(value: string): string {
+  const chars = [...value];
+  return chars.length > 20 ? `${chars.slice(0, 20).join('')}…` : value;
+}
+
+/** A feature's problems as one row error: `feature 2 (新店镇): …; …`. */
+function featureError(row: number, name: string, problems: string[]): RowError {
+  return { row, message: `feature ${row} (${name ? shortName(name) : 'no name'}): ${problems.join('; ')}` };
+}
+
+/**
+ * Township boundaries from GeoJSON (properties name, code). Each feature is checked (checkAreaGeometry,
+ * the name, the code) and must lie in the district: within its boundary's box when one is imported, else
+ * within the street network's box, else within 100 km of the middle of the townships; a file with any bad
+ * feature is refused whole. `replace` removes the townships the file does not name and moves their villages,
+ * stations and population points to the township that contains them (relocateToTownships); it is refused if
+ * a station would be left in no township.
+ */
+export async function importRegions(
+  db: Kysely<Database>,
+  data: Buffer,
+  format: TableFormat,
+  options: RegionImportOptions = {},
+): Promise<ImportSummary> {
+  const mode = options.mode ?? 'merge';
+  const limits = REGION_FILE_LIMITS;
   if (format !== 'geojson') throw new ImportError('Township boundaries come as GeoJSON (properties name, code)');
   const rows = await readTable(data, format);
   if (rows.length === 0) throw new ImportError('No features to import');
+  if (rows.length > limits.features)
+    throw new ImportError(`The file has ${rows.length} features; a boundary file may have at most ${limits.features}`);
+  const existing = await db.selectFrom('regions').select(['code', 'name', 'level', 'geometry']).execute();
+  const levelOf = new Map(existing.map((r) => [r.code, r.level]));
+  const district = existing.find((r) => r.level === 'district' && r.geometry);
+  const reference: { box: BBox; marginM: number; what: string } | null = district
+    ? {
+        box: bboxOf(JSON.parse(district.geometry!) as AreaGeometry),
+        marginM: limits.districtMarginM,
+        what: 'the district',
+      }
+    : options.networkExtent
+      ? { box: options.networkExtent, marginM: limits.networkMarginM, what: 'the street network' }
+      : null;
+
   const errors: RowError[] = [];
-  const valid: { code: string; name: string; geometry: AreaGeometry }[] = [];
-  const codes = new Set<string>();
+  const valid: { row: number; code: string; name: string; geometry: AreaGeometry; box: BBox }[] = [];
+  const codes = new Map<string, number>();
+  const names = new Map<string, number>();
+  // Counted first, so that a file too big in all is refused before any feature's geometry is examined;
+  // a feature over the per-feature limit is left out, since it is refused on its own without work.
+  const vertices = rows
+    .map((row) => positionCount(row.geometry))
+    .filter((n) => n <= REGION_LIMITS.maxVertices)
+    .reduce((a, b) => a + b, 0);
+  if (vertices > limits.vertices)
+    throw new ImportError(
+      `The file has ${vertices} positions in all; a boundary file may have at most ${limits.vertices} (simplify it, e.g. mapshaper -simplify 10%)`,
+    );
+  let comparisons: number = limits.comparisons;
   for (const row of rows) {
     const problems: string[] = [];
     const name = pick(row.values, ['name', '名称']);
     const code = pick(row.values, ['code', '代码', '统计代码']);
+    const length = [...name].length;
     if (!name) problems.push('name is missing');
-    if (!/^[0-9]{12}$/.test(code)) problems.push(`code "${code}" is not a 12-digit statistics code`);
-    else if (codes.has(code)) problems.push(`code ${code} appears twice`);
-    codes.add(code);
-    let geometry: AreaGeometry | null = null;
-    try {
-      geometry = assertAreaGeometry(row.geometry, 'geometry');
-    } catch (err) {
-      problems.push((err as Error).message);
+    else if (length > limits.nameLength)
+      problems.push(`name is ${length} characters long; at most ${limits.nameLength}`);
+    else if (/\p{Cc}/u.test(name)) problems.push('name contains a control character');
+    else if (names.has(name)) problems.push(`name ${name} appears twice (also feature ${names.get(name)})`);
+    if (name && !names.has(name)) names.set(name, row.row);
+    if (!/^[0-9]{12}$/.test(code)) problems.push(`code "${shortName(code)}" is not a 12-digit statistics code`);
+    else if (codes.has(code)) problems.push(`code ${code} appears twice (also feature ${codes.get(code)})`);
+    else if (levelOf.has(code) && levelOf.get(code) !== 'township')
+      problems.push(`code ${code} is already a ${levelOf.get(code)}, not a township`);
+    if (!codes.has(code)) codes.set(code, row.row);
+    const check = checkAreaGeometry(row.geometry, {
+      ...REGION_LIMITS,
+      maxComparisons: Math.min(REGION_LIMITS.maxComparisons, comparisons),
+    });
+    comparisons -= check.comparisons;
+    problems.push(...check.problems);
+    if (check.geometry && reference) {
+      const box = bboxOf(check.geometry);
+      const beyond = beyondM(box, reference.box);
+      if (beyond > reference.marginM)
+        problems.push(
+          `lies outside ${reference.what}: it reaches ${Math.round(beyond / 1000)} km beyond ${reference.what}'s extent (${formatBox(reference.box)})`,
+        );
     }
-    if (problems.length) errors.push({ row: row.row, message: problems.join('; ') });
-    else valid.push({ code, name, geometry: geometry! });
+    if (problems.length) errors.push(featureError(row.row, name, problems));
+    else valid.push({ row: row.row, code, name, geometry: check.geometry!, box: bboxOf(check.geometry!) });
   }
   const districts = new Set(valid.map((v) => v.code.slice(0, 6)));
   if (districts.size > 1)
     errors.push({ row: 1, message: `townships of more than one county (${[...districts].join(', ')}) in one file` });
-  rejectIfErrors(errors, rows.length);
+  // Names are how station and population files name townships: one township per name.
+  if (mode === 'merge')
+    for (const v of valid) {
+      const other = existing.find(
+        (r) => r.level === 'township' && r.name === v.name && r.code !== v.code && !codes.has(r.code),
+      );
+      if (other) errors.push(featureError(v.row, v.name, [`name ${v.name} is already township ${other.code}'s`]));
+    }
+  if (!reference && valid.length) {
+    // No district boundary, no network: the townships (with those kept) must lie near one another.
+    const kept =
+      mode === 'merge'
+        ? existing
+            .filter((r) => r.level === 'township' && r.geometry && !codes.has(r.code))
+            .map((r) => bboxOf(JSON.parse(r.geometry!) as AreaGeometry))
+        : [];
+    const boxes = [...valid.map((v) => v.box), ...kept];
+    const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+    const lon = median(boxes.map((b) => (b[0] + b[2]) / 2));
+    const lat = median(boxes.map((b) => (b[1] + b[3]) / 2));
+    for (const v of valid) {
+      const reach = reachM(v.box, lon, lat);
+      if (reach > limits.spanRadiusM)
+        errors.push(
+          featureError(v.row, v.name, [
+            `reaches ${Math.round(reach / 1000)} km from the middle of the townships (${lon.toFixed(3)}, ${lat.toFixed(3)}); a district's townships must lie within ${limits.spanRadiusM / 1000} km of it`,
+          ]),
+        );
+    }
+  }
+  errors.sort((a, b) => a.row - b.row);
+  if (errors.length)
+    throw new ImportError(
+      `${new Set(errors.map((e) => e.row)).size} of ${rows.length} features are invalid; nothing was imported`,
+      errors.slice(0, 200),
+    );
+
   const districtCode = `${[...districts][0]}000000`;
+  const now = new Date().toISOString();
   return db.transaction().execute(async (trx) => {
-    const district = await trx.selectFrom('regions').select('code').where('code', '=', districtCode).executeTakeFirst();
-    if (!district) {
-      const lon =
+    const districtRow = await trx
+      .selectFrom('regions')
+      .select('code')
+      .where('code', '=', districtCode)
+      .executeTakeFirst();
+    if (!districtRow) {
+      const [lon, lat] =
         valid[0].geometry.type === 'Polygon'
-          ? valid[0].geometry.coordinates[0][0][0]
-          : valid[0].geometry.coordinates[0][0][0][0];
-      const lat =
-        valid[0].geometry.type === 'Polygon'
-          ? valid[0].geometry.coordinates[0][0][1]
-          : valid[0].geometry.coordinates[0][0][0][1];
+          ? valid[0].geometry.coordinates[0][0]
+          : valid[0].geometry.coordinates[0][0][0];
       await trx
         .insertInto('regions')
         .values({
@@ -305,8 +444,7 @@ export async function importRegions(db: Kysely<Database>, data: Buffer, format: 
         label_lon: label.lon,
         label_lat: label.lat,
       };
-      const existing = await trx.selectFrom('regions').select('code').where('code', '=', t.code).executeTakeFirst();
-      if (existing) {
+      if (levelOf.has(t.code)) {
         await trx.updateTable('regions').set(values).where('code', '=', t.code).execute();
         updated++;
       } else {
@@ -317,7 +455,21 @@ export async function importRegions(db: Kysely<Database>, data: Buffer, format: 
         created++;
       }
     }
-    return { kind: 'regions' as const, created, updated };
+    if (mode === 'merge') return { kind: 'regions' as const, created, updated };
+
+    const removed = new Set(existing.filter((r) => r.level === 'township' && !codes.has(r.code)).map((r) => r.code));
+    let relocated: Relocation;
+    try {
+      relocated = await relocateToTownships(trx, valid, removed, 'all', now);
+    } catch (err) {
+      if (err instanceof UnplacedStationsError)
+        throw new ImportError(
+          `Nothing was imported: ${err.message}. Add the townships that contain them to the file, or move or delete those stations first`,
+        );
+      throw err;
+    }
+    for (const code of removed) await trx.deleteFrom('regions').where('code', '=', code).execute();
+    return { kind: 'regions' as const, created, updated, removed: removed.size, relocated };
   });
 }
 

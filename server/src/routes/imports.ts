@@ -6,7 +6,14 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireRole } from '../plugins/auth.js';
 import { HttpError, badRequest } from '../plugins/errors.js';
-import { importPopulation, importRegions, importStations } from '../importers/planner-data.js';
+import {
+  REGION_IMPORT_MODES,
+  importPopulation,
+  importRegions,
+  importStations,
+  type RegionImportMode,
+} from '../importers/planner-data.js';
+import { extentOfPoints } from '../geo/extent.js';
 import { CRS_VALUES, ImportError, formatOf, type Crs, type TableFormat } from '../importers/tables.js';
 import { ErrorResponse, GEOJSON, StringEnum, TAGS, described, errors, sessionFor } from './schemas.js';
 
@@ -42,18 +49,51 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     { additionalProperties: false },
   );
+  const RegionQuery = Type.Object(
+    {
+      ...Query.properties,
+      mode: Type.Optional(
+        StringEnum(REGION_IMPORT_MODES, {
+          description:
+            'merge (default): add and update the townships in the file; replace: the file is the whole set, ' +
+            'the others are removed and their villages, stations and population points move to the township ' +
+            'that contains them (refused if a station would be left in none)',
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  );
   const Result = Type.Object(
     {
       kind: Type.String(),
       created: Type.Integer(),
       updated: Type.Integer(),
       replaced: Type.Optional(Type.Integer()),
+      removed: Type.Optional(Type.Integer({ description: 'regions, mode=replace: townships removed' })),
+      relocated: Type.Optional(
+        Type.Object(
+          {
+            stations: Type.Integer(),
+            villages: Type.Integer(),
+            populationPoints: Type.Integer(),
+            removedVillages: Type.Integer(),
+            removedPopulationPoints: Type.Integer(),
+          },
+          { description: 'regions, mode=replace: what moved to another township, and what no township contains' },
+        ),
+      ),
     },
     { description: 'Imported: how many rows were created, updated (and replaced)' },
   );
   const kinds = {
     stations: (data: Buffer, f: TableFormat, crs: Crs) => importStations(app.db, data, f, crs),
-    regions: (data: Buffer, f: TableFormat) => importRegions(app.db, data, f),
+    regions: (data: Buffer, f: TableFormat, _crs: Crs, mode?: RegionImportMode) =>
+      importRegions(app.db, data, f, {
+        mode,
+        networkExtent: app.network
+          ? extentOfPoints(app.network.modes.walk.graph.nodeLon, app.network.modes.walk.graph.nodeLat)
+          : null,
+      }),
     population: (data: Buffer, f: TableFormat, crs: Crs) => importPopulation(app.db, data, f, crs),
   };
   for (const [kind, run] of Object.entries(kinds)) {
@@ -73,7 +113,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
           tags: [TAGS.imports],
           operationId: `import${kind[0].toUpperCase()}${kind.slice(1)}`,
           ...sessionFor(['planner', 'admin']),
-          querystring: Query,
+          querystring: kind === 'regions' ? RegionQuery : Query,
           response: {
             200: Result,
             ...errors(401, 403, 413, 415),
@@ -95,7 +135,10 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw badRequest(`querystring.format: ${(err as Error).message}`);
         }
         try {
-          return await run(body, format, request.query.crs ?? 'wgs84');
+          const mode = (request.query as { mode?: RegionImportMode }).mode;
+          const summary = await run(body, format, request.query.crs ?? 'wgs84', mode);
+          request.log.info({ user: request.user?.username, mode, ...summary }, 'imported');
+          return summary;
         } catch (err) {
           if (err instanceof ImportError)
             throw new HttpError(400, 'INVALID_FILE', err.message, err.rows.length ? err.rows : undefined);
