@@ -11,7 +11,6 @@ import fp from 'fastify-plugin';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
@@ -21,6 +20,7 @@ import { refreshPlannerStatistics, type DialectName } from './db/dialect.js';
 import type { NetworkState } from './network/state.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { authPlugin } from './plugins/auth.js';
+import { rateLimitsPlugin } from './plugins/rate-limits.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { stationRoutes } from './routes/stations.js';
@@ -73,12 +73,17 @@ declare module 'fastify' {
   }
 }
 
+/** Powerful browser features the page may use: the position, for the public view's "near me". */
+export const PERMISSIONS_POLICY = 'geolocation=(self), camera=(), microphone=(), payment=(), usb=()';
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: 2 * 1024 * 1024,
+    // Behind a proxy, the client's own address (for per-address limits) comes from X-Forwarded-For.
+    trustProxy: deps.config.trustProxy,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -131,7 +136,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     crossOriginEmbedderPolicy: false,
   });
-  await app.register(rateLimit, { global: false });
+  // Helmet sets no Permissions-Policy: the public view asks for the position (its own origin only), nothing else.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.raw.setHeader('permissions-policy', PERMISSIONS_POLICY);
+  });
+  await app.register(rateLimitsPlugin, { db: deps.db, dialect: deps.dialect, limits: deps.config.rateLimits });
   await app.register(compress, {
     encodings: ['br', 'gzip'],
     threshold: 1024,

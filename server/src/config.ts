@@ -20,6 +20,72 @@ export interface Config {
   demoLiveSeconds: number;
   /** pino level (LOG_LEVEL, default info). */
   logLevel: LogLevel;
+  /** Limits that differ from RATE_LIMIT_DEFAULTS (RATE_LIMITS=scenario=240,isochrone=0); 0 turns a limit off. */
+  rateLimits: Partial<Record<RateLimitName, number>>;
+  /**
+   * Which proxies to believe about the client's address (TRUST_PROXY): `loopback`, addresses or CIDR
+   * ranges, comma-separated; false (unset) takes the socket's address. Per-address limits need it behind a proxy.
+   */
+  trustProxy: string | false;
+}
+
+/**
+ * Requests a user (by session) or else an address may make per minute to each heavy route, and the
+ * login's own limits; plugins/rate-limits.ts applies them. High enough that the client never meets
+ * them: one planner dragging stations sends one what-if at a time (each ≤ 20 ms of work), the map
+ * asks for one probe at a time while a marker is dragged, the plan view loads three coverage answers
+ * per change of minutes or levels.
+ */
+export const RATE_LIMIT_DEFAULTS = {
+  /** GET /api/isochrone: the probe follows a dragged marker. */
+  isochrone: 1200,
+  /** GET /api/nearby */
+  nearby: 300,
+  /** GET /api/stations/:id/service-area */
+  'station-area': 600,
+  /** GET /api/service-areas: every station's area. */
+  'service-areas': 120,
+  /** GET /api/coverage, /gaps, /partition, /export, /gaps.geojson, counted together. */
+  coverage: 300,
+  /** POST /api/coverage/scenario: the what-if. */
+  scenario: 120,
+  /** GET and POST /api/siting/suggestions */
+  siting: 60,
+  /** GET /api/heatmap */
+  heatmap: 120,
+  /** POST /api/import/stations|regions|population */
+  import: 30,
+  /** POST /api/auth/login: attempts per address per minute. */
+  login: 20,
+  /** POST /api/auth/login: failed attempts per account per 15 minutes. */
+  'login-account': 10,
+} as const;
+export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;
+
+function rateLimitsSetting(env: NodeJS.ProcessEnv): Partial<Record<RateLimitName, number>> {
+  const raw = env.RATE_LIMITS?.trim();
+  if (!raw) return {};
+  const names = Object.keys(RATE_LIMIT_DEFAULTS);
+  const out: Partial<Record<RateLimitName, number>> = {};
+  for (const item of raw.split(',')) {
+    const [name, value] = item.split('=').map((x) => x.trim());
+    if (!names.includes(name))
+      throw new Error(`Invalid RATE_LIMITS: unknown limit "${name}" (expected one of ${names.join(', ')})`);
+    if (!/^\d{1,7}$/.test(value ?? ''))
+      throw new Error(`Invalid RATE_LIMITS: ${name}="${value ?? ''}" (expected a whole number; 0 turns it off)`);
+    out[name as RateLimitName] = Number(value);
+  }
+  return out;
+}
+
+function trustProxySetting(env: NodeJS.ProcessEnv): string | false {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw || /^(0|false|no|off)$/i.test(raw)) return false;
+  if (/^(1|true|yes|on)$/i.test(raw))
+    throw new Error(
+      `Invalid TRUST_PROXY: "${raw}" (believing every sender lets anyone choose their address; name the proxy: loopback, an address or a CIDR range)`,
+    );
+  return raw;
 }
 
 function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -60,5 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoLive: boolSetting(env, 'DEMO_LIVE', false),
     demoLiveSeconds: Math.max(1, intSetting(env, 'DEMO_LIVE_SECONDS', 20)),
     logLevel,
+    rateLimits: rateLimitsSetting(env),
+    trustProxy: trustProxySetting(env),
   };
 }

@@ -8,7 +8,7 @@ describe('password hashing', () => {
   it('verifies the right password and rejects a wrong one, with a fresh salt each time', async () => {
     const a = await hashPassword('correct horse');
     const b = await hashPassword('correct horse');
-    expect(a).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(a).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect(a).not.toBe(b);
     expect(await verifyPassword('correct horse', a)).toBe(true);
     expect(await verifyPassword('correct hors', a)).toBe(false);

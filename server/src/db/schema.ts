@@ -139,6 +139,16 @@ export interface SessionTable {
   expires_at: string;
 }
 
+/** A request counter (plugins/rate-limits.ts): how many hits `key` has had in its current window. */
+export interface RateLimitTable {
+  /** `<group>|<who>`, e.g. `login|ip:203.0.113.7`, `scenario|user:12`. */
+  key: string;
+  /** ISO 8601 UTC, like every time here: the window's first hit, and when the window ends. */
+  window_start: string;
+  expires_at: string;
+  count: number;
+}
+
 /** Key/value facts about the data set, e.g. `demo_seed` when the demo generator wrote it. */
 export interface MetaTable {
   key: string;
@@ -154,6 +164,7 @@ export interface Database {
   activity_events: ActivityEventTable;
   users: UserTable;
   sessions: SessionTable;
+  rate_limits: RateLimitTable;
   meta: MetaTable;
 }
 
