@@ -3,6 +3,7 @@
  * throttling kept in the database, so it holds across a restart and across instances on one
  * PostgreSQL database; and the Permissions-Policy header on every answer.
  */
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { hashPassword, needsRehash, verifyPassword } from '../../server/src/auth/password.js';
@@ -127,6 +128,8 @@ describe.each(testDialects)('logins on %s', (dialect) => {
       await t.app.inject('/api/no-such-route'),
       await t.app.inject('/api/stations?level=nonsense'),
       await t.app.inject({ method: 'HEAD', url: '/api/activities/stream' }),
+      // The page itself, when the client is built.
+      ...(fs.existsSync('dist/client/index.html') ? [await t.app.inject('/plan')] : []),
     ])
       expect(res.headers['permissions-policy'], `${res.statusCode} ${res.body.slice(0, 80)}`).toBe(policy);
   });
