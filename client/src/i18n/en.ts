@@ -228,5 +228,37 @@ const en: typeof zh = {
     closed: 'closed',
     everyday: 'Daily',
   },
+  regionAdmin: {
+    title: 'Townships (rename, delete)',
+    hint: 'Delete a township imported by mistake here. Stations are never deleted with a township.',
+    stations: '{n} stations',
+    rename: 'Rename',
+    newName: 'New name for {name}',
+    save: 'Save',
+    cancel: 'Cancel',
+    close: 'Close',
+    delete: 'Delete',
+    confirmDelete: 'Delete {name} ({code})?',
+    confirm: 'Delete',
+    renamed: 'Renamed to {name}',
+    deleted: 'Deleted {name}',
+    moved:
+      'Moved to the township containing them: {stations} stations, {villages} villages, {points} population points',
+    removedAlso: 'In no township, removed: {villages} villages, {points} population points',
+    inUse: '{name} still has:',
+    children: '{n} villages or communities',
+    stationsWithActivities: '{n} stations ({a} activities, kept with their stations)',
+    points: '{n} population points',
+    forceHint:
+      'They can be moved to the other township that contains them first; stations and their activities are never deleted.',
+    force: 'Move them and delete',
+    unplaced:
+      'These stations lie in no other township, so the township cannot be deleted. Move or delete them first, or import new boundaries that contain them with "replace":',
+    failed: 'Failed: ',
+    replace:
+      'Replace all township boundaries (townships not in the file are deleted; their stations move to the new township containing them)',
+    replaced:
+      'Township boundaries replaced: {removed} deleted; moved to the new township containing them: {stations} stations, {villages} villages, {points} population points',
+  },
 };
 export default en;
