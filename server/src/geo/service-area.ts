@@ -3,8 +3,9 @@
  * it can be reached from the origin through the network and then at most `offroad` metres straight
  * from a street point p, within the budget. With n_p the travel time to p and v the access speed,
  *   f(x) = min over p of ( max(n_p, T − offroad / v) + |x − p| / v ),   inside  <=>  f(x) <= T.
- * f is sampled on a grid of at most 25 m cells from points along every reached edge (partial edges
- * included) and contoured by marching squares, so holes, islands and rivers come out as they are.
+ * f is sampled on a grid of at most 25 m cells (coarser only beyond MAX_AREA_CELLS, for long drives)
+ * from points along every reached edge (partial edges included) and contoured by marching squares, so
+ * holes, islands and rivers come out as they are.
  */
 import { metresPerDegree } from './ellipsoid.js';
 import type { StreetGraph } from './graph.js';
@@ -31,6 +32,8 @@ export interface ServiceAreaOptions {
   cellM?: number;
   maxSnapM?: number;
   heap?: MinHeap;
+  /** Most grid cells a band's field may have (default MAX_AREA_CELLS); beyond it the cells grow. */
+  maxCells?: number;
 }
 
 export interface ServiceAreaBand {
@@ -47,6 +50,11 @@ export type ServiceAreaResult =
 export const DEFAULT_OFFROAD_M = 100;
 export const DEFAULT_CELL_M = 25;
 export const DEFAULT_MAX_SNAP_M = 500;
+/**
+ * Most cells of one band's field (8 bytes each: 32 MB): a 100 km² square at 25 m, more than an hour's
+ * walk or half an hour's ride reaches; only a long drive on fast roads is drawn on coarser cells.
+ */
+export const MAX_AREA_CELLS = 4_000_000;
 
 /** Start of the search at a snapped point: the vertices at either end of its edge, as oneway allows. */
 export function sourcesFromSnap(net: ModeNetwork, snap: Snap, connectorTime: number): SearchSource[] {
@@ -68,7 +76,7 @@ export function serviceArea(
   options: ServiceAreaOptions,
 ): ServiceAreaResult {
   const offroad = options.offroadM ?? DEFAULT_OFFROAD_M;
-  const cell = options.cellM ?? DEFAULT_CELL_M;
+  let cell = options.cellM ?? DEFAULT_CELL_M;
   const maxSnap = options.maxSnapM ?? DEFAULT_MAX_SNAP_M;
   const { graph, edgeTime, profile } = net;
   const v = profile.accessSpeed;
@@ -113,7 +121,6 @@ export function serviceArea(
   }
 
   // The grid: samples' bounding box grown by the off-street reach and a margin of two cells.
-  const reach = offroad + 2 * cell;
   let minX = Infinity,
     minY = Infinity,
     maxX = -Infinity,
@@ -124,6 +131,13 @@ export function serviceArea(
     if (py[k] < minY) minY = py[k];
     if (py[k] > maxY) maxY = py[k];
   }
+  // Never more than maxCells a band: an area wider than that (a long drive) is drawn on coarser cells.
+  const maxCells = options.maxCells ?? MAX_AREA_CELLS;
+  const cellsAt = (c: number) =>
+    (Math.ceil((maxX - minX + 2 * (offroad + 2 * c)) / c) + 1) *
+    (Math.ceil((maxY - minY + 2 * (offroad + 2 * c)) / c) + 1);
+  while (cellsAt(cell) > maxCells) cell *= Math.max(1.01, Math.sqrt(cellsAt(cell) / maxCells));
+  const reach = offroad + 2 * cell;
   minX -= reach;
   minY -= reach;
   const width = Math.ceil((maxX + reach - minX) / cell) + 1;
