@@ -115,7 +115,12 @@ async function buildServer(out) {
   const next = `${out}.next`;
   fs.rmSync(next, { recursive: true, force: true });
   await esbuild.build({
-    entryPoints: { main: at('server/src/main.ts'), cli: at('server/src/cli.ts') },
+    // The worker threads' module sits beside main.js, where workers/pool.ts looks for it.
+    entryPoints: {
+      main: at('server/src/main.ts'),
+      cli: at('server/src/cli.ts'),
+      worker: at('server/src/workers/worker.ts'),
+    },
     outdir: next,
     bundle: true,
     // Dependencies stay in node_modules: the bundle is only our code, so native modules load as usual.

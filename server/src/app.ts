@@ -39,6 +39,7 @@ import { ActivityStream } from './live/stream.js';
 import { startActivityClock } from './live/clock.js';
 import { startDemoTicker } from './demo/live-ticker.js';
 import { CoverageCache } from './network/coverage-cache.js';
+import { HeavyWork, workerCount } from './workers/pool.js';
 import { MinHeap } from './geo/heap.js';
 import { errorContext } from './log.js';
 
@@ -68,6 +69,8 @@ declare module 'fastify' {
     clock: () => number;
     live: { bus: LiveBus; stream: ActivityStream };
     coverage: CoverageCache;
+    /** The worker threads for heavy computations (service areas, coverage, what-if, suggestions). */
+    heavy: HeavyWork;
     /** One heap for every street search of this instance: searches are synchronous, never concurrent. */
     searchHeap: MinHeap;
   }
@@ -161,7 +164,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         instance.decorate('live', { bus, stream });
         const searchHeap = new MinHeap(1 << 16);
         instance.decorate('searchHeap', searchHeap);
-        instance.decorate('coverage', new CoverageCache(deps.db, deps.network, searchHeap));
+        // Heavy work runs in worker threads that share the network; closed with the app.
+        const heavy = new HeavyWork(deps.network, workerCount());
+        instance.decorate('heavy', heavy);
+        instance.addHook('onClose', () => heavy.close());
+        instance.decorate('coverage', new CoverageCache(deps.db, deps.network, heavy));
       },
       { name: 'database' },
     ),

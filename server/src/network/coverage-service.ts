@@ -2,10 +2,12 @@
  * Coverage, gaps, what-if scenarios and new-site suggestions over the stored network and the data in
  * the database: loading, the station changes of a scenario, and answers shaped for the API.
  */
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { STATION_LEVELS, type Database, type StationLevel } from '../db/schema.js';
 import {
   computeCoverage,
+  coverageClip,
   gapPolygons,
   rasterizeRegions,
   COVERED,
@@ -18,8 +20,11 @@ import { gapCandidates, suggestSites, type Candidate } from '../geo/siting.js';
 import type { AreaGeometry } from '../geo/polygon.js';
 import type { TravelMode } from '../geo/osm.js';
 import type { MinHeap } from '../geo/heap.js';
+import type { ModeNetwork } from '../geo/service-area.js';
 import { simplifyLine, simplifyPolygon } from '../geo/simplify.js';
-import type { NetworkState } from './state.js';
+
+/** What the computations need of a network (the main thread's state or a worker's shared view). */
+type Network = { modes: Record<TravelMode, ModeNetwork> };
 
 export interface CoverageData {
   stations: { id: number; name: string; level: StationLevel; lon: number; lat: number; regionCode: string }[];
@@ -38,6 +43,9 @@ export interface CoverageData {
   regionsKey: string;
 }
 
+// The parsed data of the last fingerprints: the township boundaries are parsed once, not per request.
+const parsed = new Map<string, CoverageData>();
+
 export async function loadCoverageData(db: Kysely<Database>): Promise<CoverageData> {
   const stations = await db
     .selectFrom('stations')
@@ -55,8 +63,22 @@ export async function loadCoverageData(db: Kysely<Database>): Promise<CoverageDa
     .select(['id', 'name', 'kind', 'lon', 'lat', 'population', 'township_code'])
     .orderBy('id')
     .execute();
+  // Every value that changes an answer is in the key: a boundary edited to the same length is seen too.
+  const hash = (rows: unknown[][]) => {
+    const h = createHash('sha1');
+    for (const row of rows) h.update(row.join('\u0001')).update('\u0002');
+    return h.digest('base64url');
+  };
+  const regionsKey = hash(townships.map((t) => [t.code, t.name, t.geometry ?? '']));
+  const fingerprint = [
+    hash(stations.map((s) => [s.id, s.name, s.level, s.lon, s.lat, s.region_code, s.updated_at])),
+    regionsKey,
+    hash(points.map((p) => [p.id, p.name, p.kind, p.lon, p.lat, p.population, p.township_code])),
+  ].join('|');
+  const known = parsed.get(fingerprint);
+  if (known) return known;
   const index = new Map(townships.map((t, i) => [t.code, i]));
-  return {
+  const data: CoverageData = {
     stations: stations.map((s) => ({
       id: s.id,
       name: s.name,
@@ -77,14 +99,12 @@ export async function loadCoverageData(db: Kysely<Database>): Promise<CoverageDa
       population: p.population,
       region: index.get(p.township_code) ?? -1,
     })),
-    regionsKey: townships.map((t) => `${t.code}:${t.geometry?.length ?? 0}`).join(),
-    fingerprint: [
-      stations.map((s) => `${s.id}@${s.updated_at}`).join(),
-      townships.map((t) => `${t.code}:${t.geometry?.length ?? 0}`).join(),
-      points.length,
-      points.reduce((s, p) => s + p.population + p.lon, 0),
-    ].join('|'),
+    regionsKey,
+    fingerprint,
   };
+  if (parsed.size >= 2) parsed.delete(parsed.keys().next().value!);
+  parsed.set(fingerprint, data);
+  return data;
 }
 
 export interface CoverageParams {
@@ -130,31 +150,38 @@ export interface CoverageRun {
   params: CoverageParams;
 }
 
-// The township raster does not change between scenarios: made once per set of boundaries.
+// The township raster does not change between scenarios: made once per set of boundaries and graph.
 const areaGrids = new Map<string, AreaGrid>();
 
 export function runCoverage(
-  network: NetworkState,
+  network: Network,
   data: CoverageData,
   params: CoverageParams,
   stations = data.stations,
   heap?: MinHeap,
+  options: { shared?: boolean } = {},
 ): CoverageRun {
   const counted = stations.filter((s) => params.levels.includes(s.level));
-  let areaGrid = areaGrids.get(data.regionsKey);
+  const net = network.modes[params.mode];
+  // Clipped to where the mode's streets reach: a township far from them cannot blow the grid up.
+  const gridKey = `${data.regionsKey}|${params.mode}`;
+  let areaGrid = areaGrids.get(gridKey);
   if (!areaGrid) {
-    areaGrid = rasterizeRegions(data.townships, DEFAULT_CELL_M, data.stations[0]);
+    areaGrid = rasterizeRegions(data.townships, DEFAULT_CELL_M, data.stations[0], {
+      clip: coverageClip(net),
+      shared: options.shared,
+    });
     if (areaGrids.size > 4) areaGrids.clear();
-    areaGrids.set(data.regionsKey, areaGrid);
+    areaGrids.set(gridKey, areaGrid);
   }
   const result = computeCoverage(
-    network.modes[params.mode],
+    net,
     {
       stations: counted,
       population: data.population.map((p) => ({ lon: p.lon, lat: p.lat, population: p.population, region: p.region })),
       regions: data.townships.map((t) => ({ geometry: t.geometry })),
     },
-    { budget: params.minutes * 60, heap, areaGrid },
+    { budget: params.minutes * 60, heap, areaGrid, shared: options.shared },
   );
   return { result, stations: counted, data, params };
 }
@@ -240,7 +267,7 @@ export function gapsOf(run: CoverageRun, regionCode: string | null) {
 }
 
 /** Streets served, each with the station nearest to it (the service partition), as GeoJSON lines. */
-export function partitionOf(network: NetworkState, run: CoverageRun) {
+export function partitionOf(network: Network, run: CoverageRun) {
   const { graph } = network.modes[run.params.mode];
   const { vertexStation, vertexTime } = run.result;
   const features = [];
@@ -263,7 +290,7 @@ export function partitionOf(network: NetworkState, run: CoverageRun) {
 }
 
 export function suggestionsFor(
-  network: NetworkState,
+  network: Network,
   run: CoverageRun,
   k: number,
   region: string | null,

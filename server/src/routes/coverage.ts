@@ -1,18 +1,11 @@
 /** Coverage, gaps, the service partition, what-if scenarios and new-site suggestions (reads public). */
-import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TRAVEL_MODES } from '../geo/osm.js';
 import { STATION_LEVELS, type StationLevel } from '../db/schema.js';
-import {
-  applyScenario,
-  coverageSummary,
-  gapsOf,
-  partitionOf,
-  runCoverage,
-  suggestionsFor,
-  type CoverageParams,
-} from '../network/coverage-service.js';
-import { DEFAULT_COVERAGE_LEVELS } from '../network/coverage-cache.js';
+import { applyScenario, type CoverageParams } from '../network/coverage-service.js';
+import { DEFAULT_COVERAGE_LEVELS, bufferOf } from '../network/coverage-cache.js';
 import { coverageTableCsv, coverageTableXlsx } from '../network/coverage-export.js';
+import { minutesOverLimit } from '../network/limits.js';
 import { badRequest } from '../plugins/errors.js';
 import {
   CommaList,
@@ -22,6 +15,7 @@ import {
   StationLevel as StationLevelSchema,
   StringEnum,
   TAGS,
+  errorWhen,
   errors,
   mediaResponse,
 } from './schemas.js';
@@ -35,8 +29,15 @@ import {
 } from './coverage.schema.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-/** The answers of every route here: bad input, or no street network to compute on. */
-const coverageErrors = { ...errors(400), 409: NoNetworkError };
+/**
+ * The answers of every route here: bad input, no street network to compute on, or (never on sound
+ * data) a grid larger than coverage computes, even clipped to where the streets reach.
+ */
+const coverageErrors = {
+  ...errors(400),
+  409: NoNetworkError,
+  422: errorWhen('EXTENT_TOO_LARGE: the townships within the street network’s reach span more than 25,000 km²'),
+};
 
 const LevelList = CommaList(STATION_LEVELS, 'levels that count, default center,institute,station');
 const Common = {
@@ -48,19 +49,27 @@ const Lon = Type.Number({ minimum: -180, maximum: 180 });
 const Lat = Type.Number({ minimum: -90, maximum: 90 });
 
 export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const heap = app.searchHeap;
-
-  const paramsOf = (q: {
-    minutes?: number;
-    mode?: (typeof TRAVEL_MODES)[number];
-    levels?: string;
-  }): CoverageParams => ({
-    minutes: q.minutes ?? 15,
-    mode: q.mode ?? 'walk',
-    levels: q.levels ? (q.levels.split(',') as StationLevel[]) : DEFAULT_COVERAGE_LEVELS,
-  });
+  /** The parameters, within the limits of their mode (`where` is querystring or body, for the message). */
+  const paramsOf = (
+    q: {
+      minutes?: number;
+      mode?: (typeof TRAVEL_MODES)[number];
+      levels?: string;
+    },
+    where: 'querystring' | 'body' = 'querystring',
+  ): CoverageParams => {
+    const params: CoverageParams = {
+      minutes: q.minutes ?? 15,
+      mode: q.mode ?? 'walk',
+      levels: q.levels ? (q.levels.split(',') as StationLevel[]) : DEFAULT_COVERAGE_LEVELS,
+    };
+    const over = minutesOverLimit('minutes', params.minutes, params.mode);
+    if (over) throw badRequest(`${where}.${over}`);
+    return params;
+  };
 
   const saved = (params: CoverageParams) => app.coverage.saved(params);
+  const json = 'application/json; charset=utf-8';
 
   app.get(
     '/coverage',
@@ -73,7 +82,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CoverageResponse, ...coverageErrors },
       },
     },
-    async (request) => coverageSummary(await saved(paramsOf(request.query))),
+    async (request) => app.coverage.summary(await saved(paramsOf(request.query))),
   );
 
   app.get(
@@ -93,14 +102,19 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const region = request.query.region ?? null;
       if (region && !run.data.townships.some((t) => t.code === region))
         throw badRequest(`querystring.region: no township with code ${region}`);
-      return reply.header('content-type', 'application/json; charset=utf-8').send(
-        JSON.stringify({
-          minutes: run.params.minutes,
-          mode: run.params.mode,
-          region,
-          ...gapsOf(run, region),
-        }) as never,
-      );
+      const { gaps, uncovered } = await app.coverage.gaps(run, region);
+      const head = JSON.stringify({ minutes: run.params.minutes, mode: run.params.mode, region }).slice(0, -1);
+      return reply
+        .header('content-type', json)
+        .send(
+          Buffer.concat([
+            Buffer.from(`${head},"gaps":`),
+            gaps,
+            Buffer.from(',"uncovered":'),
+            uncovered,
+            Buffer.from('}'),
+          ]) as never,
+        );
     },
   );
 
@@ -122,11 +136,14 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const run = await saved(paramsOf(request.query));
-      const { gaps } = gapsOf(run, request.query.region ?? null);
+      const region = request.query.region ?? null;
+      if (region && !run.data.townships.some((t) => t.code === region))
+        throw badRequest(`querystring.region: no township with code ${region}`);
+      const { gaps } = await app.coverage.gaps(run, region);
       return reply
         .header('content-type', 'application/geo+json; charset=utf-8')
         .header('content-disposition', `attachment; filename="gaps-${run.params.minutes}min.geojson"`)
-        .send(JSON.stringify(gaps) as never);
+        .send(gaps as never);
     },
   );
 
@@ -150,7 +167,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const run = await saved(paramsOf(request.query));
       return reply
         .header('content-type', 'application/geo+json; charset=utf-8')
-        .send(JSON.stringify(partitionOf(app.network!, run)) as never);
+        .send((await app.coverage.partition(run)) as never);
     },
   );
 
@@ -175,7 +192,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const summary = coverageSummary(await saved(paramsOf(request.query)));
+      const summary = app.coverage.summary(await saved(paramsOf(request.query)));
       const name = `coverage-${summary.minutes}min`;
       if ((request.query.format ?? 'csv') === 'xlsx') {
         return reply
@@ -234,19 +251,19 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ScenarioResponse, ...coverageErrors },
       },
     },
-    async (request) => {
-      const params = paramsOf(request.body);
+    async (request, reply) => {
+      const params = paramsOf(request.body, 'body');
       const base = await saved(params);
       let stations;
       try {
-        stations = applyScenario(base.data, request.body);
+        stations = applyScenario(base.data, request.body).filter((s) => params.levels.includes(s.level));
       } catch (err) {
         throw badRequest(`body: ${(err as Error).message}`);
       }
-      const run = runCoverage(app.network!, base.data, params, stations, heap);
-      const before = coverageSummary(base);
-      const after = coverageSummary(run);
-      return {
+      const withGaps = request.body.gaps !== false;
+      const { summary: after, gaps } = await app.coverage.scenario(base, stations, withGaps);
+      const before = app.coverage.summary(base);
+      const answer = JSON.stringify({
         ...after,
         base: before.totals,
         delta: {
@@ -257,8 +274,17 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
             coveredPopulation: r.coveredPopulation - before.regions[i].coveredPopulation,
           })),
         },
-        gaps: request.body.gaps === false ? null : (gapsOf(run, null).gaps as Static<typeof GapCollection>),
-      };
+      }).slice(0, -1);
+      // The gap polygons arrive as JSON from the worker and are spliced in as they are.
+      return reply
+        .header('content-type', json)
+        .send(
+          Buffer.concat([
+            Buffer.from(`${answer},"gaps":`),
+            gaps ? bufferOf(gaps) : Buffer.from('null'),
+            Buffer.from('}'),
+          ]) as never,
+        );
     },
   );
 
@@ -270,11 +296,12 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const suggest = async (
     q: { k?: number; region?: string; minutes?: number; mode?: (typeof TRAVEL_MODES)[number]; levels?: string },
     extra: { lon: number; lat: number }[],
+    where: 'querystring' | 'body',
   ) => {
-    const run = await saved(paramsOf(q));
+    const run = await saved(paramsOf(q, where));
     if (q.region && !run.data.townships.some((t) => t.code === q.region))
-      throw badRequest(`region: no township with code ${q.region}`);
-    return suggestionsFor(app.network!, run, q.k ?? 5, q.region ?? null, extra, heap);
+      throw badRequest(`${where}.region: no township with code ${q.region}`);
+    return app.coverage.suggestions(run, q.k ?? 5, q.region ?? null, extra);
   };
   app.get(
     '/siting/suggestions',
@@ -287,7 +314,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SuggestionsResponse, ...coverageErrors },
       },
     },
-    async (request) => suggest(request.query, []),
+    async (request) => suggest(request.query, [], 'querystring'),
   );
   app.post(
     '/siting/suggestions',
@@ -303,6 +330,6 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SuggestionsResponse, ...coverageErrors },
       },
     },
-    async (request) => suggest(request.body, request.body.candidates),
+    async (request) => suggest(request.body, request.body.candidates, 'body'),
   );
 };

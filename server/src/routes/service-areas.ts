@@ -1,18 +1,36 @@
 /** Service areas: from any point, from a station, and every station's at once for the map layer. */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { TRAVEL_MODES } from '../geo/osm.js';
 import { STATION_LEVELS, type StationLevel } from '../db/schema.js';
 import {
-  computeServiceArea,
   parseMinutes,
   parseServiceAreaRequest,
-  type ServiceAreaCollection,
+  serviceAreaCellBound,
+  type ServiceAreaRequest,
+  type StationPlace,
 } from '../network/service-areas.js';
-import { HttpError, badRequest, notFound } from '../plugins/errors.js';
+import { ByteCache } from '../network/byte-cache.js';
+import { bufferOf } from '../network/coverage-cache.js';
+import { stationAreaPresetError } from '../network/limits.js';
+import { networkBuildId } from '../network/shared.js';
+import { badRequest, notFound } from '../plugins/errors.js';
 import { CommaList, GEOJSON, StringEnum, TAGS, TooFarFromStreetError, errors, mediaResponse } from './schemas.js';
 import { BandCollection, StationBandCollection } from './service-areas.schema.js';
 
-const Minutes = Type.String({ pattern: '^[0-9.]+(,[0-9.]+)*$', description: 'minutes, one band each: 15 or 15,10,5' });
+/** Bytes of service-area answers kept (single areas and every station's, as sent). */
+export const SERVICE_AREA_CACHE_BYTES = 64 * 1024 * 1024;
+/**
+ * A service area whose grid cannot exceed this many cells is computed on the event loop: a 15-minute
+ * walk (about 8,500 cells) takes 2-3 ms there and the trip to a worker would only add a queue; anything
+ * larger (a 30-minute walk is 15 ms, a 30-minute drive 350 ms on the demo district) goes to a worker.
+ */
+const INLINE_CELLS = 16_000;
+
+const Minutes = Type.String({
+  pattern: '^[0-9.]+(,[0-9.]+)*$',
+  description: 'minutes, one band each: 15 or 15,10,5',
+});
 const Mode = StringEnum(TRAVEL_MODES);
 const Offroad = Type.Number({
   minimum: 0,
@@ -21,14 +39,25 @@ const Offroad = Type.Number({
 });
 
 export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const heap = app.searchHeap;
-  const run = (raw: Record<string, string | number | undefined>) => {
+  const cache = new ByteCache<Buffer>(SERVICE_AREA_CACHE_BYTES, (b) => b.byteLength);
+  const buildId = app.network ? networkBuildId(app.network) : 'none';
+
+  const area = async (request: ServiceAreaRequest): Promise<Buffer> => {
+    const { lon, lat, minutes, mode, offroadM } = request;
+    return cache.getOrCompute(`area|${lon}|${lat}|${minutes.join()}|${mode}|${offroadM}|${buildId}`, async () => {
+      const small = !app.network || serviceAreaCellBound(app.network.modes[mode], request) <= INLINE_CELLS;
+      const task = { kind: 'isochrone' as const, request };
+      const { json } = small ? app.heavy.inline(task) : await app.heavy.run(task);
+      return bufferOf(json);
+    });
+  };
+  const run = async (raw: Record<string, string | number | undefined>) => {
     const parsed = parseServiceAreaRequest(raw);
     if (!parsed.ok) throw badRequest(`querystring.${parsed.message}`);
-    const result = computeServiceArea(app.network, parsed.value, heap);
-    if (!result.ok) throw new HttpError(422, 'TOO_FAR_FROM_STREET', result.message);
-    return result.collection;
+    return area(parsed.value);
   };
+  const sendJson = (reply: FastifyReply, body: Buffer) =>
+    reply.header('content-type', 'application/json; charset=utf-8').send(body as never);
 
   app.get(
     '/isochrone',
@@ -50,7 +79,7 @@ export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: BandCollection, ...errors(400), 422: TooFarFromStreetError },
       },
     },
-    async (request) => run(request.query),
+    async (request, reply) => sendJson(reply, await run(request.query)),
   );
 
   app.get(
@@ -68,19 +97,18 @@ export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: BandCollection, ...errors(400, 404), 422: TooFarFromStreetError },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const station = await app.db
         .selectFrom('stations')
         .select(['lon', 'lat'])
         .where('id', '=', request.params.id)
         .executeTakeFirst();
       if (!station) throw notFound(`No station with id ${request.params.id}`);
-      return run({ ...request.query, lon: station.lon, lat: station.lat });
+      return sendJson(reply, await run({ ...request.query, lon: station.lon, lat: station.lat }));
     },
   );
 
   // Every station's area for the map layer, cached under the station table's fingerprint.
-  const cache = new Map<string, string>();
   app.get(
     '/service-areas',
     {
@@ -108,32 +136,40 @@ export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const minutes = parseMinutes(request.query.minutes);
       if (!minutes.ok) throw badRequest(`querystring.${minutes.message}`);
       const mode = request.query.mode ?? 'walk';
+      const preset = stationAreaPresetError(minutes.value[0], mode);
+      if (preset) throw badRequest(`querystring.${preset}`);
       const levels = (request.query.levels ?? 'center,institute,station').split(',') as StationLevel[];
-      const stations = await app.db
+      const stations: StationPlace[] = await app.db
         .selectFrom('stations')
         .select(['id', 'level', 'lon', 'lat', 'updated_at'])
         .where('level', 'in', levels)
         .orderBy('id')
         .execute();
-      const key = `${minutes.value[0]}:${mode}:${levels.join()}:${stations.map((s) => `${s.id}@${s.updated_at}`).join()}:${app.network?.report.builtAt}`;
-      let body = cache.get(key);
-      if (!body) {
-        const features = [];
-        for (const s of stations) {
-          const result = computeServiceArea(
-            app.network,
-            { lon: s.lon, lat: s.lat, minutes: minutes.value, mode, offroadM: 100 },
-            heap,
-          );
-          if (!result.ok) continue; // a station far from every street has no area; the coverage view reports it
-          const f = result.collection.features[0];
-          features.push({ ...f, properties: { ...f.properties, stationId: s.id, level: s.level } });
-        }
-        const collection: ServiceAreaCollection & { features: unknown[] } = { type: 'FeatureCollection', features };
-        body = JSON.stringify(collection);
-        cache.clear();
-        cache.set(key, body);
-      }
+      const key = `stations|${minutes.value[0]}|${mode}|${levels.join()}|${stations.map((s) => `${s.id}@${(s as { updated_at?: string }).updated_at}:${s.lon},${s.lat}`).join()}|${buildId}`;
+      const body = await cache.getOrCompute(key, async () => {
+        const places = stations.map(({ id, level, lon, lat }) => ({ id, level, lon, lat }));
+        // One share per worker thread, joined in station order.
+        const shares = Math.max(1, Math.min(app.heavy.threads, Math.ceil(places.length / 25)));
+        const size = Math.ceil(places.length / shares);
+        const parts = await Promise.all(
+          Array.from({ length: shares }, (_, i) =>
+            app.heavy.run({
+              kind: 'stationAreas',
+              stations: places.slice(i * size, (i + 1) * size),
+              minutes: minutes.value[0],
+              mode,
+            }),
+          ),
+        );
+        const pieces: Buffer[] = [Buffer.from('{"type":"FeatureCollection","features":[')];
+        parts.forEach((p, i) => {
+          if (p.json.byteLength === 0) return;
+          if (pieces.length > 1 && i > 0) pieces.push(Buffer.from(','));
+          pieces.push(bufferOf(p.json));
+        });
+        pieces.push(Buffer.from(']}'));
+        return Buffer.concat(pieces);
+      });
       return reply.header('content-type', 'application/geo+json; charset=utf-8').send(body as never);
     },
   );
