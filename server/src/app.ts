@@ -19,6 +19,7 @@ import type { Database } from './db/schema.js';
 import { refreshPlannerStatistics, type DialectName } from './db/dialect.js';
 import type { NetworkState } from './network/state.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { buildValidator, inputRulesPlugin } from './plugins/input-rules.js';
 import { authPlugin } from './plugins/auth.js';
 import { rateLimitsPlugin } from './plugins/rate-limits.js';
 import { openapiPlugin } from './plugins/openapi.js';
@@ -87,7 +88,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 2 * 1024 * 1024,
     // Behind a proxy, the client's own address (for per-address limits) comes from X-Forwarded-For.
     trustProxy: deps.config.trustProxy,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    // Two ajv instances: JSON bodies validated as sent, text parts (query, params) coerced (plugins/input-rules.ts).
+    schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const now = deps.now ?? Date.now;
@@ -121,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(errorsPlugin);
+  await app.register(inputRulesPlugin);
   await app.register(cookie);
   const online = deps.config.basemapStyle ? ['https:'] : [];
   await app.register(helmet, {

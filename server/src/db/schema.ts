@@ -28,6 +28,30 @@ export type RegionKind = (typeof REGION_KINDS)[number];
 export const ROLES = ['organizer', 'planner', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * The most characters the API may write to a column: the varchar size the migrations declare, or for
+ * a text column the product's limit. Request schemas take their maxLength from here (`Stored` in
+ * routes/schemas.ts), so PostgreSQL, which enforces varchar sizes, and SQLite, which does not, refuse
+ * the same input; tests/api/validation-schemas.test.ts reads both databases' columns against it.
+ */
+export const COLUMN_LENGTHS = {
+  'regions.name': 100,
+  'stations.name': 200,
+  'stations.address': 300,
+  'stations.hours': 300,
+  'stations.description': 2000,
+  'stations.contact_name': 100,
+  'stations.contact_phone': 50,
+  'teams.name': 200,
+  'teams.leader_name': 100,
+  'teams.leader_phone': 50,
+  'population_points.name': 200,
+  'activities.title': 200,
+  'activities.requester': 100,
+  'users.username': 64,
+} as const;
+export type StoredColumn = keyof typeof COLUMN_LENGTHS;
+
 export interface RegionTable {
   /** 12-digit statistics code (统计用区划代码). */
   code: string;

@@ -3,7 +3,7 @@
  * the field; anything unexpected is a logged 500 without internals.
  */
 import fp from 'fastify-plugin';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifySchemaValidationError } from 'fastify';
 
 export class HttpError extends Error {
   constructor(
@@ -35,16 +35,39 @@ const CODES: Record<number, string> = {
   429: 'TOO_MANY_REQUESTS',
 };
 
+/**
+ * A schema error as `<part>.<field path>: <what is wrong>`, the field first: a missing or unknown
+ * field is named itself rather than its parent, and a value outside a list gets the list.
+ */
+export function validationMessage(
+  first: FastifySchemaValidationError | undefined,
+  where: string,
+  fallback: string,
+): string {
+  if (!first) return `${where}: ${fallback}`;
+  const path = first.instancePath
+    .split('/')
+    .slice(1)
+    .map((step) => step.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const params = first.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] };
+  let message = first.message ?? fallback;
+  if (first.keyword === 'required' && params.missingProperty) {
+    path.push(params.missingProperty);
+    message = 'is required';
+  } else if (first.keyword === 'additionalProperties' && params.additionalProperty) {
+    path.push(params.additionalProperty);
+    message = 'is not a field of this request';
+  } else if (first.keyword === 'enum' && Array.isArray(params.allowedValues)) {
+    message = `must be one of ${params.allowedValues.join(', ')}`;
+  }
+  return `${[where, ...path].join('.')}: ${message}`;
+}
+
 export const errorsPlugin = fp(
   async (app) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error.validation) {
-        const first = error.validation[0];
-        const field = first?.instancePath
-          ? first.instancePath.replace(/^\//, '').replace(/\//g, '.')
-          : (first?.params as { missingProperty?: string })?.missingProperty;
-        const where = error.validationContext ?? 'request';
-        const message = `${where}${field ? `.${field}` : ''}: ${first?.message ?? error.message}`;
+        const message = validationMessage(error.validation[0], error.validationContext ?? 'request', error.message);
         return reply.status(400).send({ error: { code: 'BAD_REQUEST', message } });
       }
       const status = error.statusCode ?? 500;

@@ -25,8 +25,12 @@ import { STREAM_HEADERS } from '../live/stream.js';
 import {
   BBoxQuery,
   CommaList,
+  Id,
+  IdParams,
+  MAX_ID,
   RegionCode,
   ServiceCategory as CategorySchema,
+  Stored,
   StringEnum,
   TAGS,
   sessionFor,
@@ -50,7 +54,7 @@ const ListQuery = Type.Object(
     region: Type.Optional(RegionCode),
     category: Type.Optional(CategoryList),
     bbox: Type.Optional(BBoxQuery),
-    station: Type.Optional(Type.Integer({ minimum: 1 })),
+    station: Type.Optional(Id),
     sort: Type.Optional(
       StringEnum(['start', '-start'] as const, { description: 'by start time, ascending or (default) descending' }),
     ),
@@ -65,13 +69,14 @@ const Place = Type.Object(
 );
 const IsoTime = Type.String({
   format: 'date-time',
+  maxLength: 40,
   description: 'ISO 8601 with a zone, e.g. 2026-11-24T09:00:00+08:00',
 });
 const Count = Type.Integer({ minimum: 0, maximum: 100_000 });
 const ActivityWrite = {
-  title: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+  title: Stored('activities.title', { minLength: 1, pattern: '\\S' }),
   category: CategorySchema,
-  stationId: Type.Integer({ minimum: 1 }),
+  stationId: Id,
   place: Type.Optional(
     Type.Union([Place, Type.Null()], { description: 'where it happens; omitted or null: at the station' }),
   ),
@@ -79,17 +84,16 @@ const ActivityWrite = {
   endsAt: IsoTime,
   expectedParticipants: Type.Optional(Type.Union([Count, Type.Null()])),
   participants: Type.Optional(Type.Union([Count, Type.Null()])),
-  requester: Type.Optional(Type.Union([Type.String({ maxLength: 50 }), Type.Null()])),
+  requester: Type.Optional(Type.Union([Stored('activities.requester'), Type.Null()])),
 };
 const CreateBody = Type.Object(ActivityWrite, { additionalProperties: false });
 const UpdateBody = Type.Partial(Type.Object({ ...ActivityWrite, cancelled: Type.Boolean() }), {
   additionalProperties: false,
   minProperties: 1,
 });
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const OtherStation = errorWhen('FORBIDDEN: an organizer writing for a station other than their own');
 const StreamQuery = Type.Object(
-  { lastEventId: Type.Optional(Type.Integer({ minimum: 0 })) },
+  { lastEventId: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ID })) },
   { additionalProperties: false },
 );
 
@@ -353,7 +357,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let lastEventId: number | null = request.query.lastEventId ?? null;
       let source = 'querystring.lastEventId';
       if (typeof header === 'string' && header !== '') {
-        if (!/^[0-9]{1,15}$/.test(header))
+        if (!/^(0|[1-9][0-9]{0,14})$/.test(header))
           throw badRequest(`headers.last-event-id: expected an event id, got "${header.slice(0, 20)}"`);
         lastEventId = Number(header);
         source = 'headers.last-event-id';

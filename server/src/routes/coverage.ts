@@ -10,6 +10,7 @@ import { badRequest } from '../plugins/errors.js';
 import {
   CommaList,
   GEOJSON,
+  Id,
   NoNetworkError,
   RegionCode,
   StationLevel as StationLevelSchema,
@@ -233,12 +234,11 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
               ),
             ),
             move: Type.Optional(
-              Type.Array(
-                Type.Object({ id: Type.Integer({ minimum: 1 }), lon: Lon, lat: Lat }, { additionalProperties: false }),
-                { maxItems: 50 },
-              ),
+              Type.Array(Type.Object({ id: Id, lon: Lon, lat: Lat }, { additionalProperties: false }), {
+                maxItems: 50,
+              }),
             ),
-            remove: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 500 })),
+            remove: Type.Optional(Type.Array(Id, { maxItems: 500 })),
             gaps: Type.Optional(
               Type.Boolean({
                 description: 'include the scenario gap polygons (default true; false is faster while dragging)',

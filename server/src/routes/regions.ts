@@ -9,7 +9,7 @@ import type { Database, Region } from '../db/schema.js';
 import { deleteRegion, RegionInUseError, RegionNameTakenError, renameRegion } from '../db/regions.js';
 import { requireRole } from '../plugins/auth.js';
 import { HttpError, badRequest, conflict, notFound } from '../plugins/errors.js';
-import { RegionCode, TAGS, described, errorWhen, errors, sessionFor } from './schemas.js';
+import { RegionCode, Stored, TAGS, described, errorWhen, errors, sessionFor } from './schemas.js';
 import {
   RegionCollection,
   RegionDeleted,
@@ -100,7 +100,7 @@ export const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...sessionFor(['planner', 'admin']),
         params: CodeParams,
         body: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 100, description: 'the new name (regions.name)' }) },
+          { name: Stored('regions.name', { minLength: 1, description: 'the new name' }) },
           { additionalProperties: false },
         ),
         response: {

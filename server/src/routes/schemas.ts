@@ -1,10 +1,17 @@
 /**
  * TypeBox schemas shared by routes: GeoJSON shapes, error answers by status, the session security
- * requirement, the document's tags, and common query fields. Types only from outside TypeBox: the
- * client type-checks this module (through the `*.schema.ts` modules and api-types.ts).
+ * requirement, the document's tags, and the input vocabulary (ids, coordinates, stored text, query
+ * fields). Types only from outside TypeBox: the client type-checks this module (through the
+ * `*.schema.ts` modules and api-types.ts).
+ *
+ * Input rules every request field follows (tests/api/validation-schemas.test.ts checks the document):
+ * every number has a minimum and a maximum; every integer fits PostgreSQL's `integer`; every string
+ * has a maxLength, and text the route stores is `Stored(column)`. plugins/input-rules.ts adds what a
+ * schema cannot say: no coercion in JSON bodies, numbers in query strings and paths written as finite
+ * decimals, and no NUL character anywhere.
  */
-import { Type, type TSchema } from '@sinclair/typebox';
-import { SERVICE_CATEGORIES, STATION_LEVELS, type Role } from '../db/schema.js';
+import { Type, type StringOptions, type TSchema } from '@sinclair/typebox';
+import { COLUMN_LENGTHS, SERVICE_CATEGORIES, STATION_LEVELS, type Role, type StoredColumn } from '../db/schema.js';
 
 const ErrorFields = {
   code: Type.String({ description: 'BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, NO_NETWORK, …' }),
@@ -182,10 +189,10 @@ export function NullableInteger() {
   return Type.Unsafe<number | null>({ type: ['integer', 'null'] });
 }
 
-/** A comma-separated list of values from a fixed set, e.g. `center,institute`. */
+/** A comma-separated list of values from a fixed set, e.g. `center,institute`, no longer than all of them once. */
 export function CommaList(values: readonly string[], description: string) {
   const one = values.join('|');
-  return Type.String({ pattern: `^(${one})(,(${one}))*$`, description });
+  return Type.String({ pattern: `^(${one})(,(${one}))*$`, maxLength: values.join(',').length, description });
 }
 
 /** A time bound in a query string; `parseTimeQuery` reads it. */
@@ -197,10 +204,37 @@ export const TimeQuery = (description: string) =>
 
 export const StationLevel = StringEnum(STATION_LEVELS);
 export const ServiceCategory = StringEnum(SERVICE_CATEGORIES);
-export const RegionCode = Type.String({ pattern: '^[0-9]{12}$', description: '12-digit statistics code' });
+export const RegionCode = Type.String({
+  pattern: '^[0-9]{12}$',
+  maxLength: 12,
+  description: '12-digit statistics code',
+});
 
 /** `minLon,minLat,maxLon,maxLat` */
 export const BBoxQuery = Type.String({
   pattern: '^-?[0-9]+(\\.[0-9]+)?(,-?[0-9]+(\\.[0-9]+)?){3}$',
+  maxLength: 100,
   description: 'minLon,minLat,maxLon,maxLat (WGS-84)',
 });
+
+/**
+ * The largest id: PostgreSQL's `integer` ends at 2^31 − 1 (SQLite's would go on to 2^63), so a larger
+ * id is refused as input on both databases instead of failing on one.
+ */
+export const MAX_ID = 2_147_483_647;
+
+/** A row id: 1 to 2^31 − 1; in a path or query string written in decimal digits without leading zeros. */
+export const Id = Type.Integer({ minimum: 1, maximum: MAX_ID, description: 'an id (1 to 2147483647)' });
+/** `/…/:id` */
+export const IdParams = Type.Object({ id: Id });
+
+export const Lon = Type.Number({ minimum: -180, maximum: 180, description: 'longitude (WGS-84)' });
+export const Lat = Type.Number({ minimum: -90, maximum: 90, description: 'latitude (WGS-84)' });
+
+/**
+ * Text a route writes to `column` (`table.column`): at most the column's length (db/schema.ts), so
+ * PostgreSQL never refuses what SQLite would keep. The column is named in the document as `x-column`.
+ */
+export function Stored(column: StoredColumn, options: StringOptions = {}) {
+  return Type.String({ ...options, maxLength: COLUMN_LENGTHS[column], 'x-column': column });
+}

@@ -15,7 +15,16 @@ import { bufferOf } from '../network/coverage-cache.js';
 import { stationAreaPresetError } from '../network/limits.js';
 import { networkBuildId } from '../network/shared.js';
 import { badRequest, notFound } from '../plugins/errors.js';
-import { CommaList, GEOJSON, StringEnum, TAGS, TooFarFromStreetError, errors, mediaResponse } from './schemas.js';
+import {
+  CommaList,
+  GEOJSON,
+  IdParams,
+  StringEnum,
+  TAGS,
+  TooFarFromStreetError,
+  errors,
+  mediaResponse,
+} from './schemas.js';
 import { BandCollection, StationBandCollection } from './service-areas.schema.js';
 
 /** Bytes of service-area answers kept (single areas and every station's, as sent). */
@@ -29,6 +38,7 @@ const INLINE_CELLS = 16_000;
 
 const Minutes = Type.String({
   pattern: '^[0-9.]+(,[0-9.]+)*$',
+  maxLength: 50,
   description: 'minutes, one band each: 15 or 15,10,5',
 });
 const Mode = StringEnum(TRAVEL_MODES);
@@ -89,7 +99,7 @@ export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "A station's service area",
         tags: [TAGS.serviceAreas],
         operationId: 'getStationServiceArea',
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: IdParams,
         querystring: Type.Object(
           { minutes: Type.Optional(Minutes), mode: Type.Optional(Mode), offroad: Type.Optional(Offroad) },
           { additionalProperties: false },

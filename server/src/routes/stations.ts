@@ -15,9 +15,11 @@ import {
   CommaList,
   BBoxQuery,
   GEOJSON,
+  IdParams,
   RegionCode,
   ServiceCategory,
   StationLevel as StationLevelSchema,
+  Stored,
   TAGS,
   sessionFor,
   described,
@@ -41,24 +43,22 @@ const ListQuery = Type.Object(
 
 const Lon = Type.Number({ minimum: -180, maximum: 180 });
 const Lat = Type.Number({ minimum: -90, maximum: 90 });
-const Text = (max: number) => Type.String({ maxLength: max });
 const StationWrite = {
-  name: Type.String({ minLength: 1, maxLength: 100 }),
+  name: Stored('stations.name', { minLength: 1 }),
   level: StationLevelSchema,
   lon: Lon,
   lat: Lat,
   regionCode: Type.Optional(RegionCode),
   villageCode: Type.Optional(Type.Union([RegionCode, Type.Null()])),
-  address: Type.Optional(Text(200)),
-  hours: Type.Optional(Text(200)),
+  address: Type.Optional(Stored('stations.address')),
+  hours: Type.Optional(Stored('stations.hours')),
   services: Type.Optional(Type.Array(ServiceCategory, { uniqueItems: true, maxItems: 10 })),
-  description: Type.Optional(Text(2000)),
-  contactName: Type.Optional(Text(50)),
-  contactPhone: Type.Optional(Type.String({ maxLength: 30, pattern: '^[0-9+() -]*$' })),
+  description: Type.Optional(Stored('stations.description')),
+  contactName: Type.Optional(Stored('stations.contact_name')),
+  contactPhone: Type.Optional(Stored('stations.contact_phone', { pattern: '^[0-9+() -]*$' })),
 };
 const CreateBody = Type.Object(StationWrite, { additionalProperties: false });
 const UpdateBody = Type.Partial(Type.Object(StationWrite), { additionalProperties: false, minProperties: 1 });
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 export function toFeature(row: StationRow, personal: boolean): Static<typeof StationFeature> {
   const properties: Static<typeof StationProperties> = {
