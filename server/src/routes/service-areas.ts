@@ -149,15 +149,15 @@ export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const preset = stationAreaPresetError(minutes.value[0], mode);
       if (preset) throw badRequest(`querystring.${preset}`);
       const levels = (request.query.levels ?? 'center,institute,station').split(',') as StationLevel[];
-      const stations: StationPlace[] = await app.db
+      const stations = await app.db
         .selectFrom('stations')
         .select(['id', 'level', 'lon', 'lat', 'updated_at'])
         .where('level', 'in', levels)
         .orderBy('id')
         .execute();
-      const key = `stations|${minutes.value[0]}|${mode}|${levels.join()}|${stations.map((s) => `${s.id}@${(s as { updated_at?: string }).updated_at}:${s.lon},${s.lat}`).join()}|${buildId}`;
+      const key = `stations|${minutes.value[0]}|${mode}|${levels.join()}|${stations.map((s) => `${s.id}@${s.updated_at}:${s.lon},${s.lat}`).join()}|${buildId}`;
       const body = await cache.getOrCompute(key, async () => {
-        const places = stations.map(({ id, level, lon, lat }) => ({ id, level, lon, lat }));
+        const places: StationPlace[] = stations.map(({ id, level, lon, lat }) => ({ id, level, lon, lat }));
         // One share per worker thread, joined in station order.
         const shares = Math.max(1, Math.min(app.heavy.threads, Math.ceil(places.length / 25)));
         const size = Math.ceil(places.length / shares);

@@ -51,7 +51,10 @@ export class HeavyWork {
     private readonly network: NetworkState | null,
     /** Worker threads; 0 runs tasks on this thread. */
     readonly threads: number,
-  ) {}
+  ) {
+    // Moved to shared memory at start (a copy of the graphs, ~1 ms for the demo district), not in a request.
+    if (network && threads > 0) shareNetwork(network);
+  }
 
   private poolFor(): Piscina {
     if (this.closed) throw new Error('the heavy-work pool is closed');
