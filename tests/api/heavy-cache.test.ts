@@ -104,7 +104,7 @@ describe('caches of the heavy routes (sqlite)', () => {
     const second = await t.app.inject('/api/coverage?minutes=15&levels=center,institute,station');
     expect(first.json().totals.stations).toBeLessThan(second.json().totals.stations);
 
-    // A cache of 20 MB holds about two runs of the demo district (9 MB each).
+    // A cache of 20 MB holds one run of the demo district (11 MB) and some answers, never two runs.
     const bounded = new CoverageCache(t.database.db, t.app.network, t.app.heavy, 20 * 1024 * 1024);
     for (const minutes of [5, 10, 15, 20, 25, 30]) {
       const run = await bounded.saved({ minutes, mode: 'walk', levels: ['center', 'institute', 'station'] });

@@ -27,7 +27,7 @@ import type { NetworkState } from './state.js';
 export const DEFAULT_COVERAGE_LEVELS: StationLevel[] = ['center', 'institute', 'station'];
 
 /**
- * Bytes of coverage kept: runs (their grids are most of it: 6 bytes a 25 m cell, about 9 MB for the
+ * Bytes of coverage kept: runs (their grids are most of it: 6 bytes a 25 m cell, about 11 MB for the
  * demo district) and the answers made from them.
  */
 export const COVERAGE_CACHE_BYTES = 256 * 1024 * 1024;
