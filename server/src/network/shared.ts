@@ -5,9 +5,9 @@
  * the shared arrays (its private copies are then garbage), and a worker rebuilds the few objects
  * around them (a Flatbush view, the mode profiles) in about a millisecond.
  * Why shared rather than loaded per worker: on the demo district loading the files and preparing them
- * costs 45-60 ms and about 9 MB per worker; sharing costs one copy at start and nothing per worker, and a
- * worker started later can never see a network rebuilt on disk since (import-osm) that the server has
- * not loaded.
+ * costs 40-70 ms and 4-6 MB per worker (a prefecture's network, hundreds of MB each); sharing costs one
+ * copy at start (2.5 ms here) and nothing per worker, and a worker started later can never see a network
+ * rebuilt on disk since (import-osm) that the server has not loaded.
  */
 import Flatbush from 'flatbush';
 import type { StreetGraph } from '../geo/graph.js';

@@ -52,7 +52,7 @@ export class HeavyWork {
     /** Worker threads; 0 runs tasks on this thread. */
     readonly threads: number,
   ) {
-    // Moved to shared memory at start (a copy of the graphs, ~1 ms for the demo district), not in a request.
+    // Moved to shared memory at start (a copy of the graphs, 2.5 ms for the demo district), not in a request.
     if (network && threads > 0) shareNetwork(network);
   }
 
