@@ -3,7 +3,7 @@
  * row. One bad row rejects the whole file with every row's reason, and nothing is written: the
  * writes happen in one transaction after validation.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import {
   SERVICE_CATEGORIES,
   type Database,
@@ -17,8 +17,11 @@ import { beyondM, formatBox, reachM } from '../geo/extent.js';
 import { relocateToTownships, UnplacedStationsError, type Relocation } from '../db/regions.js';
 import { normalizeOpeningHours, validateOpeningHours } from '../domain/opening-hours.js';
 import { labelPoint } from '../geo/label-point.js';
+import { changed, withStagedRows } from './staging.js';
 import {
   ImportError,
+  Pacer,
+  yieldToEventLoop,
   parseCoordinate,
   pick,
   readTable,
@@ -107,48 +110,136 @@ async function loadTownships(db: Kysely<Database>) {
   return { townships, villages };
 }
 
+/** The station sheet's columns, each with the header names accepted (Chinese first, then English). */
+const STATION_COLUMNS = {
+  name: ['名称', 'name'],
+  level: ['级别', 'level'],
+  township: ['乡镇/街道', '乡镇', '街道', 'township'],
+  village: ['村/社区', '村', '社区', 'village'],
+  lon: ['经度', 'lon', 'lng', 'longitude'],
+  lat: ['纬度', 'lat', 'latitude'],
+  address: ['地址', 'address'],
+  phone: ['联系电话', '电话', 'phone'],
+  hours: ['开放时间', 'hours'],
+  services: ['服务项目', 'services'],
+  description: ['简介', '说明', 'description'],
+  contact: ['联系人', 'contact'],
+};
+
+/** The columns a station is written with, in the order the staged rows carry them. */
+const STATION_FIELDS = [
+  'id',
+  'name',
+  'level',
+  'region_code',
+  'village_code',
+  'lon',
+  'lat',
+  'address',
+  'hours',
+  'services',
+  'description',
+  'contact_name',
+  'contact_phone',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** Every station's id by `region_code|name`, read in pages so that no single read holds the event loop. */
+async function stationIdsByKey(db: Kysely<Database>): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  for (let after = 0; ;) {
+    const page = await db
+      .selectFrom('stations')
+      .select(['id', 'name', 'region_code'])
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(5_000)
+      .execute();
+    for (const s of page) if (!ids.has(`${s.region_code}|${s.name}`)) ids.set(`${s.region_code}|${s.name}`, s.id);
+    if (page.length < 5_000) return ids;
+    after = page[page.length - 1].id;
+    await yieldToEventLoop();
+  }
+}
+
+/** Not a Point: a GeoJSON row whose coordinates cannot come from its geometry. */
+function notAPoint(row: TableRow, v: Record<string, string>): string | null {
+  if (row.geometry && row.geometry.type !== 'Point' && !v.lon && !v.lat)
+    return `geometry: a ${row.geometry.type}, where a Point (or lon and lat properties) is expected`;
+  return null;
+}
+
 export async function importStations(
   db: Kysely<Database>,
   data: Buffer,
   format: TableFormat,
   crs: Crs,
 ): Promise<ImportSummary> {
-  const rows = await readTable(data, format);
+  const C = STATION_COLUMNS;
+  const rows = await readTable(data, format, {
+    columns: { required: [C.name, C.level, C.township, C.lon, C.lat], known: Object.values(C).flat() },
+  });
   if (rows.length === 0) throw new ImportError('No rows to import');
   const { townships, villages } = await loadTownships(db);
   if (townships.length === 0) throw new ImportError('No township boundaries yet: import them first (import-regions)');
+  // Lookups by key, not by scanning every township, village or station for each row.
+  const townshipByKey = new Map<string, (typeof townships)[number]>();
+  for (const t of townships) for (const key of [t.name, t.code]) if (!townshipByKey.has(key)) townshipByKey.set(key, t);
+  const villageByKey = new Map<string, string>();
+  for (const x of villages)
+    for (const key of [`${x.parent}|${x.name}`, `${x.parent}|${x.code}`])
+      if (!villageByKey.has(key)) villageByKey.set(key, x.code);
+  // Sheets repeat the same few opening hours: each distinct value is read once.
+  const hoursRead = new Map<string, { hours: string; problem: string | null }>();
+  const readHours = (raw: string) => {
+    let read = hoursRead.get(raw);
+    if (!read) {
+      const hours = normalizeOpeningHours(raw);
+      const why = hours.length > 200 ? null : validateOpeningHours(hours);
+      read = {
+        hours,
+        problem:
+          hours.length > 200
+            ? '开放时间 hours is longer than 200 characters'
+            : why
+              ? `开放时间 hours "${raw}": ${why}${CHINESE_HOURS_HINT}`
+              : null,
+      };
+      hoursRead.set(raw, read);
+    }
+    return read;
+  };
   const errors: RowError[] = [];
   const valid: {
     row: TableRow;
-    station: Omit<Database['stations'], 'id' | 'created_at' | 'updated_at'> & { id?: never };
+    station: Omit<Database['stations'], 'id' | 'created_at' | 'updated_at'>;
   }[] = [];
+  const pacer = new Pacer();
   for (const row of rows) {
+    await pacer.tick();
     const v = row.values;
     const problems: string[] = [];
-    const name = pick(v, ['名称', 'name']);
+    const name = pick(v, C.name);
     if (!name) problems.push('名称 name is missing');
     else if (name.length > 100) problems.push('名称 name is longer than 100 characters');
-    const levelRaw = pick(v, ['级别', 'level']);
-    const level = LEVELS[levelRaw];
+    const levelRaw = pick(v, C.level);
+    const level = Object.hasOwn(LEVELS, levelRaw) ? LEVELS[levelRaw] : undefined;
     if (!level)
       problems.push(
         `级别 level "${levelRaw}" is not one of 中心/实践所/实践站/实践点 (center/institute/station/point)`,
       );
-    const townshipRaw = pick(v, ['乡镇/街道', '乡镇', '街道', 'township']);
-    const township = townships.find((t) => t.name === townshipRaw || t.code === townshipRaw);
+    const townshipRaw = pick(v, C.township);
+    const township = townshipByKey.get(townshipRaw);
     if (!township) problems.push(`乡镇/街道 township "${townshipRaw}" is not among the imported townships`);
-    const villageRaw = pick(v, ['村/社区', '村', '社区', 'village']);
-    let villageCode: string | null = null;
-    if (villageRaw && township) {
-      const village = villages.find(
-        (x) => (x.name === villageRaw || x.code === villageRaw) && x.parent === township.code,
-      );
-      if (village) villageCode = village.code;
-    }
-    const lon = parseCoordinate(pick(v, ['经度', 'lon', 'lng', 'longitude']), 'lon');
-    const lat = parseCoordinate(pick(v, ['纬度', 'lat', 'latitude']), 'lat');
-    if (typeof lon === 'string') problems.push(lon);
-    if (typeof lat === 'string') problems.push(lat);
+    const villageRaw = pick(v, C.village);
+    const villageCode = villageRaw && township ? (villageByKey.get(`${township.code}|${villageRaw}`) ?? null) : null;
+    const shape = notAPoint(row, v);
+    if (shape) problems.push(shape);
+    const lon = parseCoordinate(pick(v, C.lon), 'lon');
+    const lat = parseCoordinate(pick(v, C.lat), 'lat');
+    if (!shape && typeof lon === 'string') problems.push(lon);
+    if (!shape && typeof lat === 'string') problems.push(lat);
     let point: [number, number] | null = null;
     if (typeof lon === 'number' && typeof lat === 'number') {
       point = toWgs84(lon, lat, crs);
@@ -159,24 +250,24 @@ export async function importStations(
         );
       }
     }
-    const phone = pick(v, ['联系电话', '电话', 'phone']);
+    const phone = pick(v, C.phone);
     if (phone && !/^[0-9+() -]{3,30}$/.test(phone)) problems.push(`联系电话 phone "${phone}" is not a phone number`);
-    const servicesRaw = pick(v, ['服务项目', 'services']);
+    const servicesRaw = pick(v, C.services);
     const services: ServiceCategory[] = [];
     for (const part of servicesRaw.split(/[、,，;；/\s]+/).filter(Boolean)) {
-      const key = SERVICE_NAMES[part];
+      const key = Object.hasOwn(SERVICE_NAMES, part) ? SERVICE_NAMES[part] : undefined;
       if (!key) problems.push(`服务项目 services: "${part}" is not a known category`);
       else if (!services.includes(key)) services.push(key);
     }
     // Common Chinese forms ("周一至周五 9:00-17:00") are stored in OSM syntax; anything unreadable is refused.
-    const hoursRaw = pick(v, ['开放时间', 'hours']);
-    const hours = normalizeOpeningHours(hoursRaw);
-    if (hours.length > 200) problems.push('开放时间 hours is longer than 200 characters');
-    else {
-      const why = validateOpeningHours(hours);
-      if (why) problems.push(`开放时间 hours "${hoursRaw}": ${why}${CHINESE_HOURS_HINT}`);
-    }
-    const address = pick(v, ['地址', 'address']);
+    const hours = readHours(pick(v, C.hours));
+    if (hours.problem) problems.push(hours.problem);
+    const address = pick(v, C.address);
+    // Within the columns' sizes, which PostgreSQL enforces and SQLite does not.
+    const description = pick(v, C.description);
+    if (description.length > 2000) problems.push('简介 description is longer than 2,000 characters');
+    const contact = pick(v, C.contact);
+    if (contact.length > 100) problems.push('联系人 contact is longer than 100 characters');
     if (problems.length) {
       errors.push({ row: row.row, message: problems.join('; ') });
       continue;
@@ -185,18 +276,18 @@ export async function importStations(
       row,
       station: {
         name,
-        level,
+        level: level!,
         region_code: township!.code,
         village_code: villageCode,
         lon: Math.round(point![0] * 1e7) / 1e7,
         lat: Math.round(point![1] * 1e7) / 1e7,
         address: address.slice(0, 300),
-        hours,
+        hours: hours.hours,
         services: JSON.stringify(SERVICE_CATEGORIES.filter((c) => services.includes(c))),
-        description: pick(v, ['简介', '说明', 'description']),
-        contact_name: pick(v, ['联系人', 'contact']),
+        description,
+        contact_name: contact,
         contact_phone: phone,
-      } as never,
+      },
     });
   }
   const seen = new Map<string, number>();
@@ -211,33 +302,48 @@ export async function importStations(
   }
   errors.sort((a, b) => a.row - b.row);
   rejectIfErrors(errors, rows.length);
+  // Re-importing the same sheet updates stations rather than duplicating them: a station is the one of
+  // its township with its name, found in a map read once instead of one query per row.
+  const existing = await stationIdsByKey(db);
   const now = new Date().toISOString();
-  return db.transaction().execute(async (trx) => {
+  const staged: unknown[][] = [];
+  for (const { station: s } of valid) {
+    await pacer.tick();
+    staged.push([
+      existing.get(`${s.region_code}|${s.name}`) ?? null,
+      s.name,
+      s.level,
+      s.region_code,
+      s.village_code,
+      s.lon,
+      s.lat,
+      s.address,
+      s.hours,
+      s.services,
+      s.description,
+      s.contact_name,
+      s.contact_phone,
+      now,
+      now,
+    ]);
+  }
+  const written = STATION_FIELDS.slice(1, -2);
+  const fields = [...written, 'created_at', 'updated_at'];
+  return withStagedRows(db, { like: 'stations', columns: STATION_FIELDS, rows: staged }, async (trx, table, slices) => {
     let created = 0;
     let updated = 0;
-    for (const { station } of valid) {
-      // Re-importing the same sheet updates stations rather than duplicating them.
-      const existing = await trx
-        .selectFrom('stations')
-        .select('id')
-        .where('name', '=', station.name)
-        .where('region_code', '=', station.region_code)
-        .executeTakeFirst();
-      if (existing) {
-        await trx
-          .updateTable('stations')
-          .set({ ...station, updated_at: now })
-          .where('id', '=', existing.id)
-          .execute();
-        updated++;
-      } else {
-        await trx
-          .insertInto('stations')
-          .values({ ...station, created_at: now, updated_at: now })
-          .execute();
-        created++;
-      }
-    }
+    await slices(async (lo, hi) => {
+      const update = await sql`update stations set ${sql.join(
+        [...written, 'updated_at'].map((c) => sql`${sql.ref(c)} = ${sql.ref(`s.${c}`)}`),
+      )} from ${sql.table(table)} as s where stations.id = s.id and s.seq >= ${lo} and s.seq < ${hi}`.execute(trx);
+      const insert = await sql`insert into stations (${sql.join(fields.map((c) => sql.ref(c)))}) select ${sql.join(
+        fields.map((c) => sql.ref(`s.${c}`)),
+      )} from ${sql.table(table)} as s where s.id is null and s.seq >= ${lo} and s.seq < ${hi} order by s.seq`.execute(
+        trx,
+      );
+      updated += changed(update);
+      created += changed(insert);
+    });
     return { kind: 'stations' as const, created, updated };
   });
 }
@@ -473,36 +579,58 @@ export async function importRegions(
   });
 }
 
+/** The population sheet's columns, each with the header names accepted (Chinese first, then English). */
+const POPULATION_COLUMNS = {
+  name: ['名称', 'name'],
+  population: ['人口', 'population'],
+  lon: ['经度', 'lon', 'lng'],
+  lat: ['纬度', 'lat'],
+};
+
 export async function importPopulation(
   db: Kysely<Database>,
   data: Buffer,
   format: TableFormat,
   crs: Crs,
 ): Promise<ImportSummary> {
-  const rows = await readTable(data, format);
+  const C = POPULATION_COLUMNS;
+  const rows = await readTable(data, format, {
+    columns: { required: [C.name, C.lon, C.lat, C.population], known: Object.values(C).flat() },
+  });
   if (rows.length === 0) throw new ImportError('No rows to import');
   const { townships } = await loadTownships(db);
   if (townships.length === 0) throw new ImportError('No township boundaries yet: import them first (import-regions)');
+  // A point is tested against a township's polygon only when it lies in its bounding box.
+  const areas = townships
+    .filter((t) => t.geometry)
+    .map((t) => ({ ...t, geometry: t.geometry!, box: bboxOf(t.geometry!) }));
   const errors: RowError[] = [];
   const valid: NewPopulationPoint[] = [];
+  const pacer = new Pacer();
   for (const row of rows) {
+    await pacer.tick();
     const v = row.values;
     const problems: string[] = [];
-    const name = pick(v, ['名称', 'name']);
+    const name = pick(v, C.name);
     if (!name) problems.push('名称 name is missing');
-    const popRaw = pick(v, ['人口', 'population']);
+    else if (name.length > 200) problems.push('名称 name is longer than 200 characters');
+    const popRaw = pick(v, C.population);
     const population = Number(popRaw);
     if (!/^[0-9]+$/.test(popRaw) || population > 10_000_000)
       problems.push(`人口 population "${popRaw}" is not a whole number of people`);
-    const lon = parseCoordinate(pick(v, ['经度', 'lon', 'lng']), 'lon');
-    const lat = parseCoordinate(pick(v, ['纬度', 'lat']), 'lat');
-    if (typeof lon === 'string') problems.push(lon);
-    if (typeof lat === 'string') problems.push(lat);
+    const shape = notAPoint(row, v);
+    if (shape) problems.push(shape);
+    const lon = parseCoordinate(pick(v, C.lon), 'lon');
+    const lat = parseCoordinate(pick(v, C.lat), 'lat');
+    if (!shape && typeof lon === 'string') problems.push(lon);
+    if (!shape && typeof lat === 'string') problems.push(lat);
     let township = null;
     let point: [number, number] | null = null;
     if (typeof lon === 'number' && typeof lat === 'number') {
-      point = toWgs84(lon, lat, crs);
-      township = townships.find((t) => t.geometry && pointInArea(point![0], point![1], t.geometry));
+      const [x, y] = (point = toWgs84(lon, lat, crs));
+      township = areas.find(
+        (t) => x >= t.box[0] && y >= t.box[1] && x <= t.box[2] && y <= t.box[3] && pointInArea(x, y, t.geometry),
+      );
       if (!township) problems.push(`(${lon}, ${lat}) lies outside every township`);
     }
     if (problems.length) errors.push({ row: row.row, message: problems.join('; ') });
@@ -515,25 +643,39 @@ export async function importPopulation(
         lon: Math.round(point![0] * 1e7) / 1e7,
         lat: Math.round(point![1] * 1e7) / 1e7,
         population,
-      } as never);
+      });
   }
   rejectIfErrors(errors, rows.length);
-  return db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom('population_points')
-      .select((eb) => eb.fn.countAll<string | number>().as('n'))
-      .executeTakeFirstOrThrow();
-    // A population file is the whole picture: it replaces the points before it.
-    await trx.deleteFrom('population_points').execute();
-    for (let i = 0; i < valid.length; i += 1000)
-      await trx
-        .insertInto('population_points')
-        .values(valid.slice(i, i + 1000))
-        .execute();
-    for (const t of townships) {
-      const sum = valid.filter((p) => p.township_code === t.code).reduce((s, p) => s + p.population, 0);
-      await trx.updateTable('regions').set({ population: sum }).where('code', '=', t.code).execute();
-    }
-    return { kind: 'population' as const, created: valid.length, updated: 0, replaced: Number(before.n) };
-  });
+  const sums = new Map<string, number>();
+  for (const p of valid) sums.set(p.township_code, (sums.get(p.township_code) ?? 0) + p.population);
+  const fields = ['name', 'kind', 'region_code', 'township_code', 'lon', 'lat', 'population'] as const;
+  const staged = valid.map((p) => fields.map((f) => p[f]));
+  return withStagedRows(
+    db,
+    { like: 'population_points', columns: fields, rows: staged },
+    async (trx, table, slices) => {
+      // A population file is the whole picture: it replaces the points before it.
+      const replaced = await trx.deleteFrom('population_points').executeTakeFirst();
+      let created = 0;
+      await slices(async (lo, hi) => {
+        const insert =
+          await sql`insert into population_points (${sql.join(fields.map((c) => sql.ref(c)))}) select ${sql.join(
+            fields.map((c) => sql.ref(`s.${c}`)),
+          )} from ${sql.table(table)} as s where s.seq >= ${lo} and s.seq < ${hi} order by s.seq`.execute(trx);
+        created += changed(insert);
+      });
+      for (const t of townships)
+        await trx
+          .updateTable('regions')
+          .set({ population: sums.get(t.code) ?? 0 })
+          .where('code', '=', t.code)
+          .execute();
+      return {
+        kind: 'population' as const,
+        created,
+        updated: 0,
+        replaced: Number(replaced.numDeletedRows),
+      };
+    },
+  );
 }

@@ -14,7 +14,7 @@ import {
   type RegionImportMode,
 } from '../importers/planner-data.js';
 import { extentOfPoints } from '../geo/extent.js';
-import { CRS_VALUES, ImportError, formatOf, type Crs, type TableFormat } from '../importers/tables.js';
+import { CRS_VALUES, IMPORT_LIMITS, ImportError, formatOf, type Crs, type TableFormat } from '../importers/tables.js';
 import { ErrorResponse, GEOJSON, StringEnum, TAGS, described, errors, sessionFor } from './schemas.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -37,8 +37,11 @@ const FileBody = {
 };
 
 export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  for (const type of FILE_TYPES)
-    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) =>
+  // The file as it came, up to the import limit (the app's 2 MB is for JSON requests). GeoJSON sent as
+  // application/json is a file too: in this plugin it is read by the importer, not parsed by Fastify.
+  app.removeContentTypeParser('application/json');
+  for (const type of [...FILE_TYPES, 'application/json'])
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: IMPORT_LIMITS.fileBytes }, (_req, body, done) =>
       done(null, body),
     );
   const Query = Type.Object(
@@ -109,7 +112,10 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
           description:
             'Send the file itself as the body (not multipart form data). Its format comes from ?format=, ' +
             'else from ?name= (the file name), else from the Content-Type. A file with any bad row is ' +
-            'rejected whole: 400 INVALID_FILE with every row and its reason in error.details.',
+            'rejected whole: 400 INVALID_FILE with every row and its reason in error.details. A CSV or XLSX ' +
+            'needs a header row naming each column once. Limits: 32 MB a file, 100,000 rows, 50 columns, ' +
+            '2,000 characters a cell, an XLSX sheet of 100 MB uncompressed; a file over one is refused as ' +
+            'soon as it is seen, 413 PAYLOAD_TOO_LARGE naming it (50 columns and 2,000 characters: 400).',
           tags: [TAGS.imports],
           operationId: `import${kind[0].toUpperCase()}${kind.slice(1)}`,
           ...sessionFor(['planner', 'admin']),
@@ -141,7 +147,12 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
           return summary;
         } catch (err) {
           if (err instanceof ImportError)
-            throw new HttpError(400, 'INVALID_FILE', err.message, err.rows.length ? err.rows : undefined);
+            throw new HttpError(
+              err.status,
+              err.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INVALID_FILE',
+              err.message,
+              err.rows.length ? err.rows : undefined,
+            );
           throw err;
         }
       },
