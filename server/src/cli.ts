@@ -11,7 +11,7 @@ import { createUser, UserInputError } from './auth/users.js';
 import path from 'node:path';
 import fs from 'node:fs';
 import { importPopulation, importRegions, importStations } from './importers/planner-data.js';
-import { CRS_VALUES, ImportError, formatOf, type Crs } from './importers/tables.js';
+import { CRS_VALUES, IMPORT_LIMITS, ImportError, ImportLimitError, formatOf, type Crs } from './importers/tables.js';
 import { readOsmFile, OsmFormatError } from './importers/osm.js';
 import { loadNetwork, saveNetwork, storedModeFor } from './network/store.js';
 import { extentOfPoints } from './geo/extent.js';
@@ -29,13 +29,38 @@ const USAGE = `Usage: npm run cli -- <command>
   isochrone --lon X --lat Y [--minutes 15[,10,5]] [--mode walk|bike|ebike|drive] [--offroad 100]
                                                            print service areas as GeoJSON`;
 
+/** File errors that are the user's to fix, said in a few words. */
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'not readable (permission denied)',
+  EPERM: 'not readable (permission denied)',
+};
+
+/** An import file, refused before it is read when it is over the import limit. */
+function readImportFile(file: string): Buffer {
+  const stat = fs.statSync(file);
+  if (!stat.isFile()) throw new UserInputError(`${file}: not a file`);
+  if (stat.size > IMPORT_LIMITS.fileBytes)
+    throw new ImportLimitError(
+      `The file is ${Math.ceil(stat.size / 2 ** 20)} MB; the limit is ${IMPORT_LIMITS.fileBytes / 2 ** 20} MB (split it)`,
+    );
+  return fs.readFileSync(file);
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help') {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const config = loadConfig();
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    // A setting in the environment is wrong: the message names it.
+    console.error(`Error: ${(err as Error).message}`);
+    return 2;
+  }
   if (command === 'import-osm') return importOsm(config.dataDir, rest);
   if (command === 'isochrone') return printIsochrone(config.dataDir, rest);
   const { db } = openDatabase(config);
@@ -71,8 +96,8 @@ async function main(argv: string[]): Promise<number> {
       if (!CRS_VALUES.includes(crs)) throw new UserInputError(`Invalid --crs "${values.crs}": wgs84, gcj02 or bd09`);
       const file = positionals[0];
       try {
-        const data = fs.readFileSync(file);
         const format = formatOf(file);
+        const data = readImportFile(file);
         const result =
           command === 'import-stations'
             ? await importStations(db, data, format, crs)
@@ -100,7 +125,8 @@ async function main(argv: string[]): Promise<number> {
           for (const r of err.rows) console.error(`  row ${r.row}: ${r.message}`);
           return 1;
         }
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UserInputError(`${file}: no such file`);
+        const why = FILE_ERRORS[(err as NodeJS.ErrnoException).code ?? ''];
+        if (why) throw new UserInputError(`${file}: ${why}`);
         throw err;
       }
     }
@@ -217,7 +243,14 @@ async function printIsochrone(dataDir: string, args: string[]): Promise<number> 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    console.error(err instanceof Error ? err.stack : err);
+    // Not the user's mistake (a bug, an unreachable database, a full disk): one line, and the stack only
+    // when asked for.
+    if (process.env.LOG_LEVEL?.trim().toLowerCase() === 'debug' || process.env.LOG_LEVEL?.trim() === 'trace')
+      console.error(err instanceof Error ? err.stack : err);
+    else
+      console.error(
+        `Error: ${err instanceof Error ? err.message.split('\n')[0] : String(err)} (LOG_LEVEL=debug prints the details)`,
+      );
     process.exit(1);
   },
 );

@@ -1,7 +1,8 @@
 /**
  * The street network in the data folder, `network/`: a graph file per mode, the base map layers
  * (gzipped GeoJSON) and a small report. Written to a temporary folder and swapped in whole, so an
- * import that fails leaves the previous network in place; loaded at start in well under a second.
+ * import that fails leaves the previous network in place; loaded at start in well under a second. What an
+ * import killed midway leaves behind is cleared at the next import or start.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,9 +32,66 @@ export interface StoredNetwork {
 
 export const networkDir = (dataDir: string) => path.join(dataDir, 'network');
 
+/** `network.tmp-<pid>-<ms>` (a network being written) and `network.old-<pid>-<ms>` (the one it replaces). */
+const LEFTOVER = /^network\.(tmp|old)-(\d+)-(\d+)$/;
+/** A leftover whose writer may still be alive is removed only after this long without a change. */
+export const LEFTOVER_AGE_MS = 3_600_000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes what an import killed midway left in the data folder: its half-written network, and (killed
+ * between the two renames) puts the previous network back. A folder is left alone while its writer
+ * process lives and it changed within the hour, so a concurrent import keeps its folder. This process's
+ * own pid counts as gone: saving is synchronous, so none of its saves is under way while this runs.
+ * Returns the names removed or restored.
+ */
+export function removeLeftovers(dataDir: string, now = Date.now()): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dataDir);
+  } catch {
+    return [];
+  }
+  const handled: string[] = [];
+  const leftovers = names
+    .map((name) => ({ name, m: LEFTOVER.exec(name) }))
+    .filter((x): x is { name: string; m: RegExpExecArray } => x.m !== null)
+    // The newest moved-aside network first: it is the one to put back.
+    .sort((a, b) => Number(b.m[3]) - Number(a.m[3]));
+  for (const { name, m } of leftovers) {
+    const full = path.join(dataDir, name);
+    const pid = Number(m[2]);
+    let changed: number;
+    try {
+      changed = Math.max(Number(m[3]), fs.statSync(full).mtimeMs);
+    } catch {
+      continue;
+    }
+    const writerGone = pid === process.pid || !processAlive(pid);
+    if (!writerGone && now - changed <= LEFTOVER_AGE_MS) continue;
+    if (m[1] === 'old' && !fs.existsSync(networkDir(dataDir)) && fs.existsSync(path.join(full, 'report.json'))) {
+      fs.renameSync(full, networkDir(dataDir));
+      handled.push(name);
+      continue;
+    }
+    fs.rmSync(full, { recursive: true, force: true });
+    handled.push(name);
+  }
+  return handled;
+}
+
 export function saveNetwork(dataDir: string, osm: OsmData, source: string): NetworkReport {
   const started = performance.now();
   fs.mkdirSync(dataDir, { recursive: true });
+  removeLeftovers(dataDir);
   const tmp = path.join(dataDir, `network.tmp-${process.pid}-${Date.now()}`);
   fs.mkdirSync(tmp);
   try {
@@ -75,6 +133,11 @@ export function saveNetwork(dataDir: string, osm: OsmData, source: string): Netw
 }
 
 export function loadNetwork(dataDir: string): StoredNetwork | null {
+  try {
+    removeLeftovers(dataDir);
+  } catch {
+    // A folder that cannot be removed (permissions) is no reason not to start.
+  }
   const dir = networkDir(dataDir);
   if (!fs.existsSync(path.join(dir, 'report.json'))) return null;
   const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as NetworkReport;
