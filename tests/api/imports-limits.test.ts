@@ -286,6 +286,15 @@ describe.each(testDialects)('import limits on %s', (dialect) => {
       expect(await counts()).toEqual(before);
     });
 
+    it('coordinates nested 5,000 arrays deep are refused, not a stack overflow', async () => {
+      const deep = `${'['.repeat(5000)}1${']'.repeat(5000)}`;
+      const body = `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"深镇","code":"379901999000"},"geometry":{"type":"Polygon","coordinates":${deep}}}]}`;
+      for (const kind of ['regions', 'stations']) {
+        const error = await refused(await upload(kind, body, gj), 400, '1 of 1 features are unreadable');
+        expect(error.details[0].message).toBe('feature 1: geometry.coordinates are nested more than 4 arrays deep');
+      }
+    });
+
     it('still takes GeoJSON sent as application/json', async () => {
       const body = JSON.stringify({
         type: 'FeatureCollection',

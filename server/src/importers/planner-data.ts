@@ -97,13 +97,17 @@ async function loadTownships(db: Kysely<Database>) {
     .select(['code', 'name', 'geometry', 'level', 'parent_code'])
     .where('level', 'in', ['township', 'village'])
     .execute();
-  const townships = rows
-    .filter((r) => r.level === 'township')
-    .map((r) => ({
+  // Boundaries are large: parsed one at a time, giving the event loop its turns between them.
+  const pacer = new Pacer();
+  const townships: { code: string; name: string; geometry: AreaGeometry | null }[] = [];
+  for (const r of rows.filter((x) => x.level === 'township')) {
+    townships.push({
       code: r.code,
       name: r.name,
       geometry: r.geometry ? (JSON.parse(r.geometry) as AreaGeometry) : null,
-    }));
+    });
+    await pacer.tick();
+  }
   const villages = rows
     .filter((r) => r.level === 'village')
     .map((r) => ({ code: r.code, name: r.name, parent: r.parent_code }));

@@ -80,10 +80,13 @@ export interface ReadOptions {
 
 const fmt = (x: number) => x.toLocaleString('en-US');
 
-/** Gives the event loop a turn when `everyMs` have passed since the last one. */
+/**
+ * Gives the event loop a turn when `everyMs` have passed since the last one: a request needing several turns
+ * (a health check reading the database twice) waits about that long at each.
+ */
 export class Pacer {
   private last = performance.now();
-  constructor(private readonly everyMs = 10) {}
+  constructor(private readonly everyMs = 5) {}
   async tick(): Promise<void> {
     if (performance.now() - this.last < this.everyMs) return;
     await yieldToEventLoop();
@@ -330,6 +333,18 @@ const kindOf = (v: unknown) =>
         ? 'an object'
         : `${typeof v} ${String(JSON.stringify(v)).slice(0, 40)}`;
 
+/** Whether `value` holds arrays nested more than `max` deep (walked with a stack of its own, not recursion). */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (!Array.isArray(v)) continue;
+    if (depth > max) return true;
+    for (const x of v) if (Array.isArray(x)) stack.push([x, depth + 1]);
+  }
+  return false;
+}
+
 async function readGeoJson(data: Buffer, limits: ImportLimits): Promise<TableRow[]> {
   let json: unknown;
   try {
@@ -390,7 +405,11 @@ async function readGeoJson(data: Buffer, limits: ImportLimits): Promise<TableRow
           values.lat ??= String(c[1]);
           geometry = { type: 'Point', coordinates: c };
         }
-      } else geometry = { type: g.type, coordinates: g.coordinates };
+      } else if (nestedDeeperThan(g.coordinates, 4))
+        // A MultiPolygon's positions are 4 arrays deep; deeper nesting is no geometry, and would take a
+        // recursive reader (or a message quoting it) past the call stack.
+        problems.push('geometry.coordinates are nested more than 4 arrays deep');
+      else geometry = { type: g.type, coordinates: g.coordinates };
     }
     if (problems.length) broken.push({ row: i + 1, message: `feature ${i + 1}: ${problems.join('; ')}` });
     else rows.push({ row: i + 1, values, geometry });
