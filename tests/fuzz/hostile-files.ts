@@ -22,7 +22,7 @@ export interface UploadFile {
 
 /** Files that no importer should take, whatever else it accepts. */
 const SHOULD_REJECT =
-  /^(csv-(duplicate|no-header|header-only|gbk|huge-cell|\d+-rows-last-bad|nul|binary|empty|blank|spaces|one-quote|proto|headers-hostile|unbalanced|semicolons|tabs|over)|xlsx-(truncated|lying|no-|merged|csv-bytes|zip-of-junk)|geojson-(null|features|no-features|empty|single|bare|array|string|number|truncated|comments|feature-strings|geometry-collection|point-for-region|bow-tie|far-away|out-of-range|whole-world|ring-|hole-outside|coordinates-strings|coordinates-raw|deep|duplicate-codes|other-county|code-13|huge-name|5000-features))/;
+  /^(csv-(duplicate|no-header|header-only|gbk|huge-cell|\d+-rows-last-bad|nul|binary|empty|blank|spaces|one-quote|proto|headers-hostile|unbalanced|semicolons|tabs|over)|xlsx-(truncated|lying|no-|csv-bytes|zip-of-junk)|geojson-(null|features|no-features|empty|single|bare|array|string|number|truncated|comments|feature-strings|geometry-collection|point-for-region|bow-tie|far-away|out-of-range|whole-world|ring-|hole-outside|coordinates-strings|coordinates-raw|deep|duplicate-codes|other-county|code-13|huge-name|5000-features))/;
 
 function expectation(kind: ImportKind, f: UploadFile): UploadFile {
   const wrongFormat =
@@ -303,7 +303,7 @@ function csvFiles(kind: ImportKind, world: FileWorld): fc.Arbitrary<UploadFile>[
     fc.uint8Array({ minLength: 1, maxLength: 4096 }).map((b) => file('csv-binary-garbage', Buffer.from(b), 'text/csv')),
     ...(world.short
       ? []
-      : [fc.constant(file('csv-over-body-limit 21 MB', Buffer.alloc(21 * 1024 * 1024, 0x61), 'text/csv'))]),
+      : [fc.constant(file('csv-over-body-limit 33 MB', Buffer.alloc(33 * 1024 * 1024, 0x61), 'text/csv'))]),
   ];
 }
 
@@ -810,7 +810,7 @@ export function withDelivery(files: fc.Arbitrary<UploadFile>): fc.Arbitrary<Uplo
       fc.constantFrom<string | null>(null, null, 'wgs84', 'gcj02', 'bd09', 'WGS84', 'epsg:4326', ''),
     )
     .map(([f, how, crs]) => {
-      const format = f.contentType === XLSX_TYPE ? 'xlsx' : f.contentType === 'text/csv' ? 'csv' : 'geojson';
+      const format = f.label.startsWith('xlsx') ? 'xlsx' : f.label.startsWith('csv') ? 'csv' : 'geojson';
       const query: Record<string, string> = { ...f.query };
       if (crs !== null) query.crs = crs;
       let contentType = f.contentType;
@@ -824,7 +824,9 @@ export function withDelivery(files: fc.Arbitrary<UploadFile>): fc.Arbitrary<Uplo
       else if (how === 'json') contentType = 'application/json';
       else if (how === 'multipart') contentType = 'multipart/form-data; boundary=----x';
       else if (how === 'mismatch') contentType = format === 'csv' ? XLSX_TYPE : 'text/csv';
-      const refused = how === 'none' || how === 'json' || how === 'multipart' || how === 'mismatch';
+      // GeoJSON may come as application/json; nothing else may come without its own type.
+      const refused =
+        how === 'none' || how === 'multipart' || how === 'mismatch' || (how === 'json' && format !== 'geojson');
       return {
         ...f,
         label: how === 'keep' ? f.label : `${f.label} [${how}]`,

@@ -103,11 +103,16 @@ interface Finding {
 }
 
 const findings = new Map<string, Finding>();
-const notes = new Map<string, { note: string; counts: Record<string, number>; example: string }>();
+/** What is worth knowing but breaks no rule of the brief: accepted odd files, error answers' shape. */
+const notes = new Map<
+  string,
+  { note: string; counts: Record<string, number>; example: string; operations: Set<string> }
+>();
 
-function note(key: string, text: string, database: string, example: string) {
-  const n = notes.get(key) ?? { note: text, counts: {}, example };
+function note(key: string, text: string, database: string, example: string, operation?: string) {
+  const n = notes.get(key) ?? { note: text, counts: {}, example, operations: new Set<string>() };
   n.counts[database] = (n.counts[database] ?? 0) + 1;
+  if (operation) n.operations.add(operation);
   notes.set(key, n);
 }
 
@@ -407,7 +412,7 @@ async function fuzzDatabase(dialect: DialectCase, basePort: number): Promise<Dat
     sent: SentRequest | null,
     response: string,
     serverError?: string,
-    options: { key?: string; score?: number } = {},
+    options: { key?: string; score?: number; index?: number } = {},
   ) {
     figures.violations++;
     const key = options.key ?? [kind, op, status, messageShape(`${detail} ${serverError ?? ''}`)].join('|');
@@ -416,7 +421,7 @@ async function fuzzDatabase(dialect: DialectCase, basePort: number): Promise<Dat
     let f = findings.get(key);
     const isNew = !f;
     const better = !f || (options.score !== undefined ? size > f.example.size : !!sent && size < f.example.size);
-    const curl = sent && better ? curlLine(sent, bodyDir, `${db}-${requestIndex}`) : '';
+    const curl = sent && better ? curlLine(sent, bodyDir, `${db}-${options.index ?? requestIndex}`) : '';
     const example = { database: db, curl, response: response.slice(0, 600), serverError, size };
     if (!f) {
       f = { kind, operation: op, status, detail, roles: new Set(), operations: new Set(), counts: {}, example };
@@ -600,6 +605,16 @@ async function fuzzDatabase(dialect: DialectCase, basePort: number): Promise<Dat
         text,
       );
 
+    // The README's promise for errors: {"error": {"code", "message"}}. Noted, not a violation.
+    if (status >= 400 && !op.stream && !errorShaped(text))
+      note(
+        `error-shape|${status}|${errorCode(text)}`,
+        `${status} without the {"error": {"code", "message"}} shape, e.g. ${text.slice(0, 160)}`,
+        db,
+        `${m.method} ${m.url.slice(0, 200)}`,
+        op.id,
+      );
+
     const isPublic = PUBLIC_ROLES.includes(spec.role);
     const found = personalData(text, requestText, { keys: op.id !== 'getOpenApiDocument' });
     if (isPublic && found.length)
@@ -756,7 +771,7 @@ async function fuzzDatabase(dialect: DialectCase, basePort: number): Promise<Dat
       blamed.sent,
       '',
       undefined,
-      { key: `health-blocked|${what}`, score: s.ms },
+      { key: `health-blocked|${what}`, score: s.ms, index: r.index },
     );
   }
   if (figures.health.p99Ms > HEALTH_BUDGET_MS)
@@ -807,6 +822,25 @@ async function fuzzDatabase(dialect: DialectCase, basePort: number): Promise<Dat
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** The code an error answer carries in whatever shape, for grouping. */
+function errorCode(text: string): string {
+  try {
+    const o = JSON.parse(text);
+    return String(o.code ?? o.error?.code ?? o.error ?? 'no code');
+  } catch {
+    return 'not JSON';
+  }
+}
+
+function errorShaped(text: string): boolean {
+  try {
+    const e = JSON.parse(text).error;
+    return typeof e?.code === 'string' && typeof e?.message === 'string';
+  } catch {
+    return false;
+  }
+}
 
 /** The message of an error answer, or the start of whatever else it is. */
 function errorMessage(text: string): string {
@@ -904,7 +938,12 @@ async function main() {
     ),
     distinctViolations: violations.length,
     violations: violations.map(({ response: _r, ...v }) => v),
-    notes: [...notes.values()].map((n) => ({ note: n.note, counts: n.counts })),
+    notes: [...notes.values()].map((n) => ({
+      note: n.note,
+      operations: n.operations.size ? [...n.operations].sort() : undefined,
+      counts: n.counts,
+      example: n.example || undefined,
+    })),
     report: path.join(OUT, 'report.json'),
   };
   fs.writeFileSync(
@@ -925,6 +964,11 @@ async function main() {
       .map(([k, v]) => `${k} ${v.requests} requests, ${v.fiveXX} 5xx, health p99 ${v.health.p99Ms} ms`)
       .join('; ')}; ${violations.length} distinct violations`,
   );
+  if (violations.length)
+    console.error(
+      'fuzz: the curl lines go to a demo server on 127.0.0.1:8080; $PM_PLANNER (and _ADMIN, _ORGANIZER) is the ' +
+        'pm_session cookie that POST /api/auth/login sets for that account (passwords in DATA_DIR/demo-accounts.txt)',
+    );
   process.exit(violations.length ? 1 : 0);
 }
 
