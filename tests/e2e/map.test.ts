@@ -230,8 +230,15 @@ describe.skipIf(!executablePath)('service areas in Chromium', () => {
     const area15 = Number(
       (await bands.locator('tr').first().locator('td').first().textContent())!.replace(/[^0-9.]/g, ''),
     );
+    // Wait for the answer to the last change itself: a 30-minute ride goes to a worker thread and can arrive
+    // after the 30-minute walk that the slider asked for first.
+    const ride = page.waitForResponse(
+      (r) => r.url().includes('/api/isochrone') && /mode=bike/.test(r.url()) && /minutes=30\b/.test(r.url()),
+      { timeout: 15_000 },
+    );
     await page.getByTestId('minutes-slider').fill('30');
     await page.getByRole('radio', { name: '骑行' }).click();
+    await ride;
     await page.waitForFunction(
       () => document.querySelector('[data-testid=probe-bands]')?.textContent?.includes('30 分钟'),
       null,
