@@ -2,6 +2,7 @@
  * `npm run bench`: timings as JSON on stdout. Not a test: nothing here fails on a slow machine.
  * Each figure warms up first and reports the median (and p95 where it matters) of repeated runs.
  */
+import { syntheticGrid } from '../support/synthetic-grid.js';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { generateDemo } from '../../server/src/demo/generate.js';
@@ -17,28 +18,12 @@ import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 import { openDatabase } from '../../server/src/db/dialect.js';
 import { migrateToLatest } from '../../server/src/db/migrate.js';
-import { LocalPlane } from '../../server/src/geo/ellipsoid.js';
 import { Random } from '../../server/src/demo/random.js';
 import type { OsmData } from '../../server/src/geo/osm.js';
 import { leadersBench, sseBench } from './live.js';
 import { nearbyBench } from './nearby.js';
 import { routeBundles } from './bundle.js';
 import { deliveryBench } from './delivery.js';
-
-/** A 100,000-edge city grid (224 x 224 streets, 100 m apart) for the design's service-area budget. */
-function syntheticGrid(): OsmData {
-  const plane = new LocalPlane(116.6, 36.2);
-  const n = 224;
-  const nodes = new Map<number, [number, number]>();
-  const id = (i: number, j: number) => i * n + j + 1;
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) nodes.set(id(i, j), plane.toLonLat(i * 100, j * 100));
-  const ways = [];
-  for (let i = 0; i < n; i++) {
-    ways.push({ id: 2 * i + 1, refs: Array.from({ length: n }, (_, j) => id(i, j)), tags: { highway: 'residential' } });
-    ways.push({ id: 2 * i + 2, refs: Array.from({ length: n }, (_, j) => id(j, i)), tags: { highway: 'residential' } });
-  }
-  return { nodes, ways };
-}
 
 /** Network build, cached load, and service areas through the HTTP handler from random street points. */
 async function serviceAreaBench(name: string, osm: OsmData, readMs: number | null) {

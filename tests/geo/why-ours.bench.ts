@@ -4,6 +4,7 @@
  * timing warms up, then reports the median of repeated runs. Libraries that are not installed (cheap-ruler,
  * d3-contour, a polygon clipper) are not timed; the comments say so.
  */
+import { syntheticGrid } from '../support/synthetic-grid.js';
 import { performance } from 'node:perf_hooks';
 import FlatQueue from 'flatqueue';
 import TinyQueue from 'tinyqueue';
@@ -11,13 +12,12 @@ import turfArea from '@turf/area';
 import { generateDemo } from '../../server/src/demo/generate.js';
 import { MinHeap } from '../../server/src/geo/heap.js';
 import { shortestTimes } from '../../server/src/geo/dijkstra.js';
-import { distanceM, LocalPlane } from '../../server/src/geo/ellipsoid.js';
+import { distanceM } from '../../server/src/geo/ellipsoid.js';
 import { ringAreaM2 } from '../../server/src/geo/polygon.js';
 import { contourRings, ringsToPolygons } from '../../server/src/geo/marching-squares.js';
 import { serviceArea, sourcesFromSnap } from '../../server/src/geo/service-area.js';
 import { snapToStreet } from '../../server/src/geo/snap.js';
 import { computeCoverage } from '../../server/src/geo/coverage.js';
-import type { OsmData } from '../../server/src/geo/osm.js';
 import { Random } from '../../server/src/demo/random.js';
 import { modeNetwork } from '../support/networks.js';
 import { vincentyInverse } from '../support/vincenty.js';
@@ -72,21 +72,6 @@ class TinyHeap {
   }
 }
 
-/** A 224 x 224 street grid, 100 m apart: about 100,000 edges. */
-function grid(): OsmData {
-  const plane = new LocalPlane(116.6, 36.2);
-  const n = 224;
-  const nodes = new Map<number, [number, number]>();
-  const id = (i: number, j: number) => i * n + j + 1;
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) nodes.set(id(i, j), plane.toLonLat(i * 100, j * 100));
-  const ways = [];
-  for (let i = 0; i < n; i++) {
-    ways.push({ id: 2 * i + 1, refs: Array.from({ length: n }, (_, j) => id(i, j)), tags: { highway: 'residential' } });
-    ways.push({ id: 2 * i + 2, refs: Array.from({ length: n }, (_, j) => id(j, i)), tags: { highway: 'residential' } });
-  }
-  return { nodes, ways };
-}
-
 const report: Record<string, unknown> = {};
 const demo = generateDemo({ seed: 1, now: Date.parse('2026-11-24T02:00:00Z') });
 const walk = modeNetwork(demo.osm, 'walk');
@@ -94,7 +79,7 @@ const walk = modeNetwork(demo.osm, 'walk');
 // 1. The heap: the same Dijkstra with each queue, 15-minute searches from every demo station and
 //    whole-graph searches on the 100k-edge grid.
 {
-  const big = modeNetwork(grid(), 'walk');
+  const big = modeNetwork(syntheticGrid(), 'walk');
   const order = (process.env.HEAP_ORDER ?? 'ours,flatqueue,tinyqueue').split(',');
   const all = { ours: new MinHeap(), flatqueue: new FlatHeap(), tinyqueue: new TinyHeap() } as Record<string, unknown>;
   const heaps = Object.fromEntries(order.map((k) => [k, all[k]]));

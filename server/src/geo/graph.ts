@@ -5,6 +5,24 @@
 import { distanceM } from './ellipsoid.js';
 import { modeFilter, onewayDirection, type OsmData, type TravelMode } from './osm.js';
 
+/** The graph's typed arrays by name: what is written to disk and shared with worker threads. */
+export const STREET_GRAPH_ARRAYS = [
+  'nodeLon',
+  'nodeLat',
+  'nodeOsmId',
+  'edgeFrom',
+  'edgeTo',
+  'edgeLength',
+  'edgeOneway',
+  'edgeClass',
+  'edgeGeomStart',
+  'geomLon',
+  'geomLat',
+  'arcStart',
+  'arcEdge',
+  'arcHead',
+] as const;
+
 export interface StreetGraph {
   mode: TravelMode;
   nodeCount: number;

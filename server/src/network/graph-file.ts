@@ -3,26 +3,11 @@
  * loading is a read and a few copies, not a rebuild.
  */
 import fs from 'node:fs';
-import type { StreetGraph } from '../geo/graph.js';
+import { STREET_GRAPH_ARRAYS, type StreetGraph } from '../geo/graph.js';
 import type { TravelMode } from '../geo/osm.js';
 
 const MAGIC = 'PMGRAPH1';
-const ARRAYS = [
-  'nodeLon',
-  'nodeLat',
-  'nodeOsmId',
-  'edgeFrom',
-  'edgeTo',
-  'edgeLength',
-  'edgeOneway',
-  'edgeClass',
-  'edgeGeomStart',
-  'geomLon',
-  'geomLat',
-  'arcStart',
-  'arcEdge',
-  'arcHead',
-] as const;
+const ARRAYS = STREET_GRAPH_ARRAYS;
 type ArrayName = (typeof ARRAYS)[number];
 const CONSTRUCTORS = { Float64Array, Uint32Array, Int8Array, Uint8Array } as const;
 

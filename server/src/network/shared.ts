@@ -10,7 +10,7 @@
  * rebuilt on disk since (import-osm) that the server has not loaded.
  */
 import Flatbush from 'flatbush';
-import type { StreetGraph } from '../geo/graph.js';
+import { STREET_GRAPH_ARRAYS, type StreetGraph } from '../geo/graph.js';
 import { MODE_PROFILES } from '../geo/modes.js';
 import { TRAVEL_MODES, type TravelMode } from '../geo/osm.js';
 import type { ModeNetwork } from '../geo/service-area.js';
@@ -24,23 +24,6 @@ export interface EngineNetwork {
 }
 
 type Typed = Float64Array | Float32Array | Uint32Array | Int32Array | Uint16Array | Int8Array | Uint8Array;
-
-const GRAPH_ARRAYS = [
-  'nodeLon',
-  'nodeLat',
-  'nodeOsmId',
-  'edgeFrom',
-  'edgeTo',
-  'edgeLength',
-  'edgeOneway',
-  'edgeClass',
-  'edgeGeomStart',
-  'geomLon',
-  'geomLat',
-  'arcStart',
-  'arcEdge',
-  'arcHead',
-] as const;
 
 interface SharedIndex {
   data: SharedArrayBuffer;
@@ -90,7 +73,8 @@ export function shareNetwork(state: NetworkState): SharedNetwork {
     const net = state.modes[mode];
     let g = graphIds.get(net.graph);
     if (g === undefined) {
-      for (const name of GRAPH_ARRAYS) (net.graph as unknown as Record<string, Typed>)[name] = shared(net.graph[name]);
+      for (const name of STREET_GRAPH_ARRAYS)
+        (net.graph as unknown as Record<string, Typed>)[name] = shared(net.graph[name]);
       g = graphs.push(net.graph) - 1;
       graphIds.set(net.graph, g);
     }
