@@ -9,6 +9,7 @@ import {
   Pick,
   Raw,
   alignNear,
+  alignPoint,
   RawQuery,
   hostile,
   nestedJson,
@@ -212,7 +213,13 @@ function operationArbitrary(op: Operation, ctx: SpecContext): fc.Arbitrary<Omit<
             return required ? mood !== 'hostile' || r > 0.1 : r > (mood === 'valid' ? 0.5 : 0.3);
           })
           .map(([name, v]) => [name, v] as [string, unknown]),
-      );
+      )
+      .map((entries) => {
+        if (mood !== 'valid') return entries;
+        // A lat near the same station as the lon, as in a plausible body.
+        const point = alignPoint(Object.fromEntries(entries.filter(([k]) => k === 'lon' || k === 'lat')));
+        return entries.map(([k, v]): [string, unknown] => [k, k === 'lat' ? point.lat : v]);
+      });
     const extraQuery =
       mood === 'valid'
         ? fc.constant([] as [string, unknown][])

@@ -273,6 +273,8 @@ async function fuzzDatabase(dialect: DialectCase, basePort: number): Promise<Dat
     username: [],
     stationLon: [],
     stationLat: [],
+    stationRegion: [],
+    stationVillage: [],
   };
   let stationFeatures: any[] = [];
   let townshipFeatures: any[] = [];
@@ -293,6 +295,8 @@ async function fuzzDatabase(dialect: DialectCase, basePort: number): Promise<Dat
       pools.stationName = stationFeatures.map((f) => f.properties.name);
       pools.stationLon = stationFeatures.map((f) => f.geometry.coordinates[0]);
       pools.stationLat = stationFeatures.map((f) => f.geometry.coordinates[1]);
+      pools.stationRegion = stationFeatures.map((f) => f.properties.regionCode);
+      pools.stationVillage = stationFeatures.map((f) => f.properties.villageCode ?? null);
     }
     if (kinds.includes('activities')) {
       const activities = JSON.parse((await harness('/api/activities?limit=5000')).body).features ?? [];
@@ -412,7 +416,7 @@ async function fuzzDatabase(dialect: DialectCase, basePort: number): Promise<Dat
     sent: SentRequest | null,
     response: string,
     serverError?: string,
-    options: { key?: string; score?: number; index?: number } = {},
+    options: { key?: string; score?: number; index?: number; suspects?: string[] } = {},
   ) {
     figures.violations++;
     const key = options.key ?? [kind, op, status, messageShape(`${detail} ${serverError ?? ''}`)].join('|');
@@ -431,7 +435,11 @@ async function fuzzDatabase(dialect: DialectCase, basePort: number): Promise<Dat
       f.detail = detail;
       f.status = status;
     }
-    f.operations.add(op);
+    if (options.suspects) {
+      // Only the operations present every time stay suspected.
+      const keep = isNew ? new Set(options.suspects) : new Set(options.suspects.filter((x) => f!.operations.has(x)));
+      f.operations = keep;
+    } else f.operations.add(op);
     f.roles.add(role);
     f.counts[db] = (f.counts[db] ?? 0) + 1;
     if (isNew) {
@@ -498,12 +506,18 @@ async function fuzzDatabase(dialect: DialectCase, basePort: number): Promise<Dat
       if (changed.length)
         violation(
           'read-changed-tables',
-          readsSinceSnapshot.join(', ').slice(0, 200),
+          'a read',
           spec.role,
           200,
-          `tables changed during reads: ${changed.join('; ')}`,
+          `tables changed during reads: ${changed.map((c) => c.split(' ')[0]).join(', ')}`,
           null,
           '',
+          undefined,
+          {
+            key: `read-changed-tables|${changed.map((c) => c.split(' ')[0]).join(',')}`,
+            // The reads since the last snapshot; the operations in every such list are the suspects.
+            suspects: [...new Set(readsSinceSnapshot)],
+          },
         );
       lastSnapshot = fresh;
       readsSinceSnapshot = [];
@@ -618,7 +632,10 @@ async function fuzzDatabase(dialect: DialectCase, basePort: number): Promise<Dat
     const isPublic = PUBLIC_ROLES.includes(spec.role);
     const found = personalData(text, requestText, { keys: op.id !== 'getOpenApiDocument' });
     if (isPublic && found.length)
-      violation('personal-data', op.id, spec.role, status, found.slice(0, 4).join(', '), sent, text);
+      violation('personal-data', op.id, spec.role, status, found.slice(0, 4).join(', '), sent, text, undefined, {
+        // One entry per route and kind of leak, however many numbers it showed.
+        key: `personal-data|${op.id}|${[...new Set(found.map((f) => (f.startsWith('phone') ? 'phone' : f)))].sort().join(',')}`,
+      });
     if (!isPublic && found.some((f) => f.startsWith('field'))) figures.personalFieldsSeenByStaff++;
 
     harnessMs.checks += performance.now() - checksStarted;

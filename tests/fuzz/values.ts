@@ -27,7 +27,10 @@ export type PoolName =
   | 'villageName'
   | 'username'
   | 'stationLon'
-  | 'stationLat';
+  | 'stationLat'
+  /** The township and village of each station, in the order of stationLon: a point's own places. */
+  | 'stationRegion'
+  | 'stationVillage';
 
 /** A value taken from a pool when the request is sent (ids change as the fuzzer writes). */
 export class Pick {
@@ -37,7 +40,7 @@ export class Pick {
   ) {}
 }
 
-export type Pools = Record<PoolName, (string | number)[]>;
+export type Pools = Record<PoolName, (string | number | null)[]>;
 
 /**
  * A coordinate near an existing station (streets are there, so nearby, isochrone and placement
@@ -57,6 +60,24 @@ export function alignNear(lon: unknown, lat: unknown): unknown {
   return lon instanceof Near && lat instanceof Near ? new Near('lat', lon.k, lat.offset) : lat;
 }
 
+/**
+ * In a plausible object, a lat that goes with a lon near a station is near the same station (the two
+ * are generated apart, and a lon near one station with a lat near another is mostly outside).
+ */
+export function alignPoint<T>(o: T): T {
+  const v = o as Record<string, unknown>;
+  if (!(v.lon instanceof Near) || !('lat' in v)) return o;
+  const offset = v.lat instanceof Near ? v.lat.offset : 0;
+  return { ...v, lat: new Near('lat', v.lon.k, offset) } as T;
+}
+
+/** The township or village of the station a Near lon names, so that a place and its codes agree. */
+export function alignPlace(lon: unknown, value: unknown): unknown {
+  return lon instanceof Near && value instanceof Pick && /^station(Region|Village)$/.test(value.pool)
+    ? new Pick(value.pool, lon.k)
+    : value;
+}
+
 /** Replaces every Pick with its pool's current value. */
 export function resolvePicks(value: unknown, pools: Pools): unknown {
   if (value instanceof Pick) {
@@ -74,7 +95,10 @@ export function resolvePicks(value: unknown, pools: Pools): unknown {
     // Own keys only, kept own: a "__proto__" key must stay a key, not become the prototype.
     const v = value as Record<string, unknown>;
     const out = Object.fromEntries(
-      Object.keys(v).map((k) => [k, resolvePicks(k === 'lat' ? alignNear(v.lon, v.lat) : v[k], pools)]),
+      Object.keys(v).map((k) => [
+        k,
+        resolvePicks(k === 'lat' ? alignNear(v.lon, v.lat) : alignPlace(v.lon, v[k]), pools),
+      ]),
     );
     if (v.endsAt instanceof Later) {
       const start = Date.parse(String(out.startsAt));
@@ -331,6 +355,7 @@ const cjkText = (max: number) =>
     .map((w) => w.join(''))
     .map((s) => s.slice(0, Math.max(1, max)));
 
+/** Opening hours: the first VALID_HOURS are readable (OSM syntax, or Chinese the server converts). */
 const HOURS = [
   'Mo-Fr 08:30-17:30',
   'Mo-Fr 08:30-17:30; Sa 09:00-12:00',
@@ -338,24 +363,25 @@ const HOURS = [
   'Mo-Su 09:00-12:00,14:00-18:00; PH off',
   'Tu-Su 09:00-17:00; Mo off',
   'off',
-  'sunrise-sunset',
-  'Mo-Fr 25:00-26:00',
   'Mo-Fr 17:00-08:00',
   'Jan-Mar Mo 10:00-12:00',
-  'week 1-53/2 Fr 09:00-12:00',
   '周一至周五 9:00-17:00',
-  '周一至周五 9:00-17:00，节假日休息',
   '每天 8:00-20:00',
   '周末 9:00-17:00',
   '全天',
+  '',
+  'sunrise-sunset',
+  'week 1-53/2 Fr 09:00-12:00',
+  'Mo-Fr 25:00-26:00',
+  '周一至周五 9:00-17:00，节假日休息',
   '24小时',
   '闭馆',
   '节假日休息',
   '看情况',
   'Mo-Fr 08:30-17:30 "按预约"',
   'Mo-Fr 08:30-17:30 ||',
-  '',
 ];
+const VALID_HOURS = 13;
 
 /** ISO date-times with a zone near the demo's time, as a client sends them. */
 function isoDateTimes(world: World): fc.Arbitrary<string> {
@@ -441,16 +467,16 @@ function hinted(schema: JsonSchema, ctx: ValueContext): fc.Arbitrary<unknown> | 
         .map(([k, d]) => new Near(name, k, d));
       const [lo, hi] = name === 'lon' ? [w, e] : [s, n];
       return fc.oneof(
-        { weight: 6, arbitrary: near },
-        { weight: 3, arbitrary: inRange(lo - pad, hi + pad) },
+        { weight: 8, arbitrary: near },
+        { weight: 1, arbitrary: inRange(lo - pad, hi + pad) },
         fc.constantFrom(...(name === 'lon' ? [116.6, 0, -180, 180] : [36.17, 0, -90, 90])),
       );
     }
     case 'regionCode':
-      return fc.oneof({ weight: 5, arbitrary: pick('townshipCode') }, pick('regionCode'));
+      return fc.oneof({ weight: 5, arbitrary: pick('stationRegion') }, pick('townshipCode'), pick('regionCode'));
     case 'region':
     case 'parent':
-      return fc.oneof({ weight: 3, arbitrary: pick('townshipCode') }, pick('regionCode'), pick('villageCode'));
+      return fc.oneof({ weight: 6, arbitrary: pick('townshipCode') }, pick('regionCode'), pick('villageCode'));
     case 'code':
       return ctx.where === 'path'
         ? fc.oneof({ weight: 2, arbitrary: pick('villageCode') }, pick('townshipCode'), pick('regionCode'))
@@ -458,7 +484,7 @@ function hinted(schema: JsonSchema, ctx: ValueContext): fc.Arbitrary<unknown> | 
     case 'remove':
       return schema.type === 'integer' ? pick('stationId') : null;
     case 'villageCode':
-      return fc.oneof({ weight: 4, arbitrary: pick('villageCode') }, fc.constant(null));
+      return fc.oneof({ weight: 4, arbitrary: pick('stationVillage') }, pick('villageCode'), fc.constant(null));
     case 'stationId':
     case 'station':
       return pick('stationId');
@@ -466,12 +492,15 @@ function hinted(schema: JsonSchema, ctx: ValueContext): fc.Arbitrary<unknown> | 
       if (ctx.where === 'path') return pick(ctx.path.startsWith('/api/activities') ? 'activityId' : 'stationId');
       return pick('stationId');
     case 'hours':
-      return fc.constantFrom(...HOURS);
+      return fc.oneof(
+        { weight: 6, arbitrary: fc.constantFrom(...HOURS.slice(0, VALID_HOURS)) },
+        fc.constantFrom(...HOURS),
+      );
     case 'startsAt':
       return fc.oneof({ weight: 6, arbitrary: isoDateTimes(world) }, dateTimes(world));
     case 'endsAt':
       return fc.oneof(
-        { weight: 6, arbitrary: fc.integer({ min: 15, max: 8 * 60 }).map((m) => new Later(m)) },
+        { weight: 12, arbitrary: fc.integer({ min: 15, max: 8 * 60 }).map((m) => new Later(m)) },
         { weight: 2, arbitrary: isoDateTimes(world) },
         dateTimes(world),
       );
@@ -567,9 +596,11 @@ function bySchema(schema: JsonSchema, ctx: ValueContext): fc.Arbitrary<unknown> 
       const props = schema.properties ?? {};
       const required = schema.required ?? [];
       const keys = Object.keys(props);
-      const rec = fc.record(Object.fromEntries(keys.map((k) => [k, plausible(props[k], { ...ctx, name: k })])), {
-        requiredKeys: required,
-      });
+      const rec = fc
+        .record(Object.fromEntries(keys.map((k) => [k, plausible(props[k], { ...ctx, name: k })])), {
+          requiredKeys: required,
+        })
+        .map(alignPoint);
       const min = schema.minProperties ?? 0;
       if (min === 0 || keys.length === 0) return rec;
       return rec.chain((o) =>
