@@ -53,6 +53,8 @@ export interface SentRequest {
   headers: Record<string, string>;
   payload?: string | Buffer;
   role: string;
+  /** Set when a large body was not kept: what it was. */
+  omitted?: string;
 }
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -69,6 +71,7 @@ export function curlLine(req: SentRequest, bodyDir: string, name: string): strin
       parts.push('-b', `"pm_session=$PM_${req.role.toUpperCase()}"`);
     else parts.push('-H', shellQuote(`${k}: ${v}`));
   }
+  if (req.omitted) parts.push(`# body not kept: ${req.omitted}`);
   if (req.payload !== undefined) {
     const text = typeof req.payload === 'string' ? req.payload : null;
     // eslint-disable-next-line no-control-regex

@@ -319,7 +319,15 @@ function csvFiles(kind: ImportKind, world: FileWorld): fc.Arbitrary<UploadFile>[
     fc.uint8Array({ minLength: 1, maxLength: 4096 }).map((b) => file('csv-binary-garbage', Buffer.from(b), 'text/csv')),
     ...(world.short
       ? []
-      : [fc.constant(file('csv-over-body-limit 33 MB', Buffer.alloc(33 * 1024 * 1024, 0x61), 'text/csv'))]),
+      : [
+          fc.constant(
+            file(
+              'csv-over-body-limit 33 MB',
+              cached('33 MB', () => Buffer.alloc(33 * 1024 * 1024, 0x61)),
+              'text/csv',
+            ),
+          ),
+        ]),
   ];
 }
 

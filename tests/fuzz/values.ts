@@ -102,8 +102,9 @@ export function resolvePicks(value: unknown, pools: Pools): unknown {
     );
     if (v.endsAt instanceof Later) {
       const start = Date.parse(String(out.startsAt));
-      const base = Number.isFinite(start) ? start : Date.now();
-      out.endsAt = new Date(base + v.endsAt.minutes * 60_000).toISOString();
+      const end = new Date((Number.isFinite(start) ? start : Date.now()) + v.endsAt.minutes * 60_000);
+      // A start at the end of time (+275760-09-13) has no later end: send the start again.
+      out.endsAt = Number.isFinite(end.getTime()) ? end.toISOString() : out.startsAt;
     }
     return out;
   }
