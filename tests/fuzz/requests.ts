@@ -62,6 +62,7 @@ export function operationsOf(doc: any): Operation[] {
           schema: p.schema ?? {},
         })),
         body: content['application/json']?.schema ?? null,
+        // A route that takes some other file than the three importers gets the station sheets.
         file: fileKind ?? (Object.keys(content).some((t) => t !== 'application/json') ? 'stations' : null),
         stream: Object.keys(op.responses?.['200']?.content ?? {}).includes('text/event-stream'),
         roles: op['x-roles'] ?? null,
