@@ -56,6 +56,10 @@ const option = (name: string): string | undefined => {
   return argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : argv[i + 1];
 };
 const SHORT = argv.includes('--short') || process.env.FUZZ_SHORT === '1';
+// CI's gate: 5xx, leaks, role bypasses and writes on refusal fail the run; waits of /api/health are
+// reported but do not, since on a shared two-core machine they measure the neighbours as much as the
+// server (the timing tests and the bench hold the 100 ms budget).
+const TIMING_ADVISORY = argv.includes('--timing-advisory');
 const SEED = Number(option('seed') ?? process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const RANDOM_REQUESTS = Number(option('requests') ?? (SHORT ? 350 : 9_600));
 const DATABASES = (option('db') ?? 'sqlite,postgres').split(',') as DialectCase[];
@@ -69,7 +73,9 @@ const STREAM_READ_MS = 150;
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 
 if (!Number.isSafeInteger(SEED) || !Number.isSafeInteger(RANDOM_REQUESTS)) {
-  console.error('usage: npm run fuzz -- [--short] [--seed N] [--requests N] [--db sqlite,postgres] [--out DIR]');
+  console.error(
+    'usage: npm run fuzz -- [--short] [--timing-advisory] [--seed N] [--requests N] [--db sqlite,postgres] [--out DIR]',
+  );
   process.exit(2);
 }
 
@@ -1021,7 +1027,10 @@ async function main() {
       'fuzz: the curl lines go to a demo server on 127.0.0.1:8080; $PM_PLANNER (and _ADMIN, _ORGANIZER) is the ' +
         'pm_session cookie that POST /api/auth/login sets for that account (passwords in DATA_DIR/demo-accounts.txt)',
     );
-  process.exit(violations.length ? 1 : 0);
+  const failing = violations.filter((v) => !(TIMING_ADVISORY && v.kind.startsWith('health-')));
+  if (failing.length < violations.length)
+    console.error(`fuzz: ${violations.length - failing.length} health waits reported, not failing (--timing-advisory)`);
+  process.exit(failing.length ? 1 : 0);
 }
 
 main().catch((err) => {
