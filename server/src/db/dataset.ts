@@ -31,6 +31,8 @@ export async function writeDemoDataset(db: Kysely<Database>, data: DemoDataset):
   const written = await db.transaction().execute(async (trx) => {
     for (const t of [
       'sessions',
+      'audit_log',
+      'scenarios',
       'activity_events',
       'activities',
       'users',

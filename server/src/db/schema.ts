@@ -49,6 +49,8 @@ export const COLUMN_LENGTHS = {
   'activities.title': 200,
   'activities.requester': 100,
   'users.username': 64,
+  'scenarios.name': 100,
+  'audit_log.subject': 200,
 } as const;
 export type StoredColumn = keyof typeof COLUMN_LENGTHS;
 
@@ -173,6 +175,35 @@ export interface RateLimitTable {
   count: number;
 }
 
+/** A planner's scenario (方案): moves, hypothetical sites and switched-off stations, never live data. */
+export interface ScenarioTable {
+  id: Generated<number>;
+  name: string;
+  owner_id: number;
+  /** JSON `{add, move, remove}`, the body of POST /api/coverage/scenario without its parameters. */
+  changes: string;
+  /** Grows with every save; adoption names the version it confirmed. */
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  adopted_at: string | null;
+  adopted_by: number | null;
+}
+
+/** One state change: who (user id and name, kept if the user goes), what, on what, and when. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  user_id: number | null;
+  username: string;
+  /** `scenario.adopt`, `import.stations`, … */
+  action: string;
+  /** What it acted on: `scenario:12`, a file name. */
+  subject: string;
+  /** JSON with the specifics (counts, the changes applied). */
+  detail: string;
+}
+
 /** Key/value facts about the data set, e.g. `demo_seed` when the demo generator wrote it. */
 export interface MetaTable {
   key: string;
@@ -189,6 +220,8 @@ export interface Database {
   users: UserTable;
   sessions: SessionTable;
   rate_limits: RateLimitTable;
+  scenarios: ScenarioTable;
+  audit_log: AuditLogTable;
   meta: MetaTable;
 }
 

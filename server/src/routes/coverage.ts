@@ -2,8 +2,9 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TRAVEL_MODES } from '../geo/osm.js';
 import { STATION_LEVELS, type StationLevel } from '../db/schema.js';
-import { applyScenario, type CoverageParams } from '../network/coverage-service.js';
-import { DEFAULT_COVERAGE_LEVELS, bufferOf } from '../network/coverage-cache.js';
+import type { CoverageParams } from '../network/coverage-service.js';
+import { DEFAULT_COVERAGE_LEVELS } from '../network/coverage-cache.js';
+import { scenarioAnswer } from '../network/scenario-answer.js';
 import { coverageTableCsv, coverageTableXlsx } from '../network/coverage-export.js';
 import { minutesOverLimit } from '../network/limits.js';
 import { badRequest } from '../plugins/errors.js';
@@ -253,38 +254,8 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const params = paramsOf(request.body, 'body');
-      const base = await saved(params);
-      let stations;
-      try {
-        stations = applyScenario(base.data, request.body).filter((s) => params.levels.includes(s.level));
-      } catch (err) {
-        throw badRequest(`body: ${(err as Error).message}`);
-      }
-      const withGaps = request.body.gaps !== false;
-      const { summary: after, gaps } = await app.coverage.scenario(base, stations, withGaps);
-      const before = app.coverage.summary(base);
-      const answer = JSON.stringify({
-        ...after,
-        base: before.totals,
-        delta: {
-          coveredPopulation: after.totals.coveredPopulation - before.totals.coveredPopulation,
-          coveredAreaM2: after.totals.coveredAreaM2 - before.totals.coveredAreaM2,
-          regions: after.regions.map((r, i) => ({
-            code: r.code,
-            coveredPopulation: r.coveredPopulation - before.regions[i].coveredPopulation,
-          })),
-        },
-      }).slice(0, -1);
-      // The gap polygons arrive as JSON from the worker and are spliced in as they are.
-      return reply
-        .header('content-type', json)
-        .send(
-          Buffer.concat([
-            Buffer.from(`${answer},"gaps":`),
-            gaps ? bufferOf(gaps) : Buffer.from('null'),
-            Buffer.from('}'),
-          ]) as never,
-        );
+      const answer = await scenarioAnswer(app, params, request.body, request.body.gaps !== false, 'body');
+      return reply.header('content-type', json).send(answer as never);
     },
   );
 
