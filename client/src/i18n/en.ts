@@ -1,4 +1,7 @@
 import type zh from './zh-CN';
+import scenarios from './scenarios.en';
+import report from './report.en';
+import imports from './imports.en';
 
 const en: typeof zh = {
   app: {
@@ -260,5 +263,8 @@ const en: typeof zh = {
     replaced:
       'Township boundaries replaced: {removed} deleted; moved to the new township containing them: {stations} stations, {villages} villages, {points} population points',
   },
+  scenarios,
+  report,
+  imports,
 };
 export default en;

@@ -1,3 +1,7 @@
+import scenarios from './scenarios.zh-CN';
+import report from './report.zh-CN';
+import imports from './imports.zh-CN';
+
 export default {
   app: {
     title: '文明实践服务地图',
@@ -249,4 +253,7 @@ export default {
     replaced:
       '已替换乡镇边界：删除 {removed} 个；按位置归入新乡镇的站点 {stations} 个、村/社区 {villages} 个、人口点 {points} 个',
   },
+  scenarios,
+  report,
+  imports,
 };

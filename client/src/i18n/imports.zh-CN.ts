@@ -1,0 +1,2 @@
+/** Chinese messages of the imports area (merged into zh-CN.ts as `imports`). */
+export default {};

@@ -1,0 +1,2 @@
+/** Chinese messages of the report area (merged into zh-CN.ts as `report`). */
+export default {};
