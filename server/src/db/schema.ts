@@ -89,6 +89,8 @@ export interface StationTable {
   contact_phone: string;
   created_at: string;
   updated_at: string;
+  /** When an adopted scenario closed it; closed stations are kept on record but are not live. */
+  closed_at: Generated<string | null>;
 }
 
 export interface TeamTable {

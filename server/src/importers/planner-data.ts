@@ -217,7 +217,7 @@ export async function importStations(
   const errors: RowError[] = [];
   const valid: {
     row: TableRow;
-    station: Omit<Database['stations'], 'id' | 'created_at' | 'updated_at'>;
+    station: Omit<Database['stations'], 'id' | 'created_at' | 'updated_at' | 'closed_at'>;
   }[] = [];
   const pacer = new Pacer();
   for (const row of rows) {

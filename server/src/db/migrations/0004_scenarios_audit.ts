@@ -18,6 +18,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('scenarios_owner').on('scenarios').column('owner_id').execute();
 
+  // A station closed by an adopted scenario (switched off there) stays on record with its activities,
+  // teams and history, but is no longer live: not listed, not counted, not served to anyone as open.
+  await db.schema.alterTable('stations').addColumn('closed_at', 'varchar(30)').execute();
+
   // Who changed what and when: one row per state change (scenario adopted, import written, …),
   // written in the same transaction as the change. `detail` is JSON.
   await idColumn(db, db.schema.createTable('audit_log'))
@@ -33,5 +37,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('audit_log').execute();
+  await db.schema.alterTable('stations').dropColumn('closed_at').execute();
   await db.schema.dropTable('scenarios').execute();
 }
