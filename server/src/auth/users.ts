@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { ROLES, type Database, type Role } from '../db/schema.js';
 import { generatePassword, hashPassword } from './password.js';
+import { liveStations } from '../db/stations.js';
 
 export class UserInputError extends Error {}
 
@@ -21,7 +22,7 @@ export async function createUser(
   if (role !== 'organizer' && stationId !== null)
     throw new UserInputError(`Only organizers are bound to a station (role ${role})`);
   if (stationId !== null) {
-    const station = await db.selectFrom('stations').select('id').where('id', '=', stationId).executeTakeFirst();
+    const station = await liveStations(db).select('id').where('id', '=', stationId).executeTakeFirst();
     if (!station) throw new UserInputError(`No station with id ${stationId}`);
   }
   if (input.password !== undefined && input.password.length < 8)

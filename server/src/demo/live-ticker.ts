@@ -10,6 +10,7 @@ import type { LiveBus } from '../live/bus.js';
 import { insertActivity } from '../live/activities.js';
 import { Random } from './random.js';
 import { TITLES } from './practice.js';
+import { liveStations } from '../db/stations.js';
 
 export const DEMO_TITLE_PREFIX = '【演示】';
 
@@ -19,8 +20,7 @@ export async function publishDemoActivity(
   now: number,
   rng: Random,
 ): Promise<number | null> {
-  const stations = await db
-    .selectFrom('stations')
+  const stations = await liveStations(db)
     .select(['id', 'name', 'lon', 'lat', 'services', 'level'])
     .where('level', '!=', 'point')
     .execute();

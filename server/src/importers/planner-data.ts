@@ -30,6 +30,7 @@ import {
   type TableFormat,
   type TableRow,
 } from './tables.js';
+import { liveStations } from '../db/stations.js';
 
 const LEVELS: Record<string, StationLevel> = {
   中心: 'center',
@@ -153,8 +154,7 @@ const STATION_FIELDS = [
 async function stationIdsByKey(db: Kysely<Database>): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   for (let after = 0; ;) {
-    const page = await db
-      .selectFrom('stations')
+    const page = await liveStations(db)
       .select(['id', 'name', 'region_code'])
       .where('id', '>', after)
       .orderBy('id')

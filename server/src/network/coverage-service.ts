@@ -17,7 +17,7 @@ import {
 } from '../geo/coverage.js';
 import { DEFAULT_CELL_M } from '../geo/service-area.js';
 import { gapCandidates, suggestSites, type Candidate } from '../geo/siting.js';
-import type { AreaGeometry } from '../geo/polygon.js';
+import { pointInArea, type AreaGeometry } from '../geo/polygon.js';
 import type { TravelMode } from '../geo/osm.js';
 import type { MinHeap } from '../geo/heap.js';
 import type { ModeNetwork } from '../geo/service-area.js';
@@ -49,6 +49,7 @@ const parsed = new Map<string, CoverageData>();
 export async function loadCoverageData(db: Kysely<Database>): Promise<CoverageData> {
   const stations = await db
     .selectFrom('stations')
+    .where('closed_at', 'is', null)
     .select(['id', 'name', 'level', 'lon', 'lat', 'region_code', 'updated_at'])
     .orderBy('id')
     .execute();
@@ -113,13 +114,37 @@ export interface CoverageParams {
   levels: StationLevel[];
 }
 
+/** A hypothetical site of a what-if or a saved scenario (routes/scenarios.schema.ts: ScenarioSite). */
+export interface ScenarioSite {
+  lon: number;
+  lat: number;
+  level?: StationLevel;
+  name?: string;
+  /** Its township; when absent, the township containing the point (as adoption infers it). */
+  regionCode?: string;
+  services?: string[];
+  hours?: string;
+  address?: string;
+}
+
 export interface ScenarioChanges {
-  add?: { lon: number; lat: number; level?: StationLevel; name?: string }[];
+  add?: ScenarioSite[];
   move?: { id: number; lon: number; lat: number }[];
   remove?: number[];
 }
 
-/** The stations of a scenario: saved ones moved or switched off, hypothetical ones added (negative ids). */
+/** The code of the township containing the point, or null (a point on a shared edge may fall either way). */
+export function townshipAt(townships: CoverageData['townships'], lon: number, lat: number): string | null {
+  for (const t of townships) if (pointInArea(lon, lat, t.geometry)) return t.code;
+  return null;
+}
+
+/**
+ * The stations of a scenario: saved ones moved or switched off, hypothetical ones added (negative ids).
+ * Townships as adoption writes them, so per-township counts equal those after adopting: a site in its
+ * `regionCode`, else the township containing it; a station moved into another township counts there
+ * (the centre, whose region is the district, stays in it).
+ */
 export function applyScenario(data: CoverageData, changes: ScenarioChanges): CoverageData['stations'] {
   const ids = new Set(data.stations.map((s) => s.id));
   for (const id of [...(changes.remove ?? []), ...(changes.move ?? []).map((m) => m.id)]) {
@@ -127,9 +152,17 @@ export function applyScenario(data: CoverageData, changes: ScenarioChanges): Cov
   }
   const removed = new Set(changes.remove ?? []);
   const moved = new Map((changes.move ?? []).map((m) => [m.id, m]));
+  const townshipCodes = new Set(data.townships.map((t) => t.code));
   const stations = data.stations
     .filter((s) => !removed.has(s.id))
-    .map((s) => (moved.has(s.id) ? { ...s, lon: moved.get(s.id)!.lon, lat: moved.get(s.id)!.lat } : s));
+    .map((s) => {
+      const m = moved.get(s.id);
+      if (!m) return s;
+      const regionCode = townshipCodes.has(s.regionCode)
+        ? (townshipAt(data.townships, m.lon, m.lat) ?? s.regionCode)
+        : s.regionCode;
+      return { ...s, lon: m.lon, lat: m.lat, regionCode };
+    });
   (changes.add ?? []).forEach((a, i) =>
     stations.push({
       id: -(i + 1),
@@ -137,7 +170,7 @@ export function applyScenario(data: CoverageData, changes: ScenarioChanges): Cov
       level: a.level ?? 'station',
       lon: a.lon,
       lat: a.lat,
-      regionCode: '',
+      regionCode: a.regionCode ?? townshipAt(data.townships, a.lon, a.lat) ?? '',
     }),
   );
   return stations;

@@ -42,6 +42,7 @@ import {
 } from './schemas.js';
 import { ActivityCollection, ActivityFeature } from './activities.schema.js';
 import { parseBBox, parseTimeQuery } from './query.js';
+import { liveStations } from '../db/stations.js';
 
 const StatusList = CommaList(ACTIVITY_STATUSES, 'comma-separated: upcoming,live,finished,cancelled');
 const CategoryList = CommaList(SERVICE_CATEGORIES, 'comma-separated service categories');
@@ -128,11 +129,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   async function stationOf(id: number) {
-    const station = await app.db
-      .selectFrom('stations')
-      .select(['id', 'lon', 'lat'])
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const station = await liveStations(app.db).select(['id', 'lon', 'lat']).where('id', '=', id).executeTakeFirst();
     if (!station) throw badRequest(`body.stationId: no station with id ${id}`);
     return station;
   }

@@ -14,6 +14,7 @@ import { DEFAULT_COVERAGE_LEVELS } from '../network/coverage-cache.js';
 import { CommaList, StringEnum, TAGS, TimeQuery, errorWhen, errors } from './schemas.js';
 import { HEAT_SOURCES, HeatmapResponse } from './heatmap.schema.js';
 import { parseTimeQuery } from './query.js';
+import { liveStations } from '../db/stations.js';
 
 const HEAT_WEIGHTS = ['participants', 'count'] as const;
 const HEAT_BUCKETS = ['none', 'week'] as const;
@@ -81,8 +82,7 @@ class HeatGrid {
 
 export const heatmapRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function referenceLatitude(): Promise<number> {
-    const row = await app.db
-      .selectFrom('stations')
+    const row = await liveStations(app.db)
       .select((eb) => eb.fn.avg<number>('lat').as('lat'))
       .executeTakeFirst();
     return Number(row?.lat ?? 0) || 0;

@@ -17,14 +17,14 @@ import {
   RegionInUse,
   RegionLevelSchema as LevelSchema,
 } from './regions.schema.js';
+import { liveStations } from '../db/stations.js';
 
 const CodeParams = Type.Object({ code: RegionCode });
 
 /** The number of stations in each region of a level (the district counts all). */
 async function stationCounts(db: Kysely<Database>, level: Region['level']) {
   const column = level === 'village' ? 'village_code' : 'region_code';
-  const counts = await db
-    .selectFrom('stations')
+  const counts = await liveStations(db)
     .select([column, (eb) => eb.fn.countAll<string | number>().as('n')])
     .groupBy(column)
     .execute();

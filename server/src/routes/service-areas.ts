@@ -26,6 +26,7 @@ import {
   mediaResponse,
 } from './schemas.js';
 import { BandCollection, StationBandCollection } from './service-areas.schema.js';
+import { liveStations } from '../db/stations.js';
 
 /** Bytes of service-area answers kept (single areas and every station's, as sent). */
 export const SERVICE_AREA_CACHE_BYTES = 64 * 1024 * 1024;
@@ -108,8 +109,7 @@ export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const station = await app.db
-        .selectFrom('stations')
+      const station = await liveStations(app.db)
         .select(['lon', 'lat'])
         .where('id', '=', request.params.id)
         .executeTakeFirst();
@@ -149,8 +149,7 @@ export const serviceAreaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const preset = stationAreaPresetError(minutes.value[0], mode);
       if (preset) throw badRequest(`querystring.${preset}`);
       const levels = (request.query.levels ?? 'center,institute,station').split(',') as StationLevel[];
-      const stations = await app.db
-        .selectFrom('stations')
+      const stations = await liveStations(app.db)
         .select(['id', 'level', 'lon', 'lat', 'updated_at'])
         .where('level', 'in', levels)
         .orderBy('id')

@@ -13,6 +13,7 @@ import { MAX_ACTIVITY_MS } from '../live/activities.js';
 import { sql } from 'kysely';
 import { TAGS } from './schemas.js';
 import { Overview } from './stats.schema.js';
+import { liveStations } from '../db/stations.js';
 
 const TREND_WEEKS = 12;
 
@@ -46,7 +47,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const PERIOD_LAST_REST = 2;
       const days = daysSinceEpoch(app.db, 'activities.starts_at');
       const [stations, teams, regions, groups, current] = await Promise.all([
-        app.db.selectFrom('stations').select(['level', 'region_code']).execute(),
+        liveStations(app.db).select(['level', 'region_code']).execute(),
         app.db
           .selectFrom('teams')
           .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('members').as('members')])
