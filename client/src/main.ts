@@ -11,6 +11,11 @@ const router = createRouter({
     { path: '/', name: 'map', component: () => import('./views/NearbyView.vue') },
     { path: '/stations/:id(\\d+)', name: 'station', component: () => import('./views/NearbyView.vue') },
     { path: '/plan', name: 'plan', component: () => import('./views/PlanView.vue') },
+    // A scenario's own address opens it in the planner's view (/plan?scenario=12).
+    {
+      path: '/plan/scenarios/:id(\\d+)',
+      redirect: (to) => ({ name: 'plan', query: { scenario: String(to.params.id) } }),
+    },
     { path: '/screen', name: 'screen', component: () => import('./views/ScreenView.vue'), meta: { bare: true } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
