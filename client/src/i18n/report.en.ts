@@ -12,7 +12,7 @@ const en: typeof zh = {
   title: '{district}: {minutes}-minute {mode} service circles',
   defaultDistrict: 'District',
   scenario: 'Scenario: {name}',
-  draft: 'What-if (not saved)',
+  draft: 'untitled (not saved)',
   current: 'Current state',
   levelsCounted: 'Stations counted: {levels}',
   date: 'Map date: {date}',
@@ -56,6 +56,8 @@ const en: typeof zh = {
   noRoute: 'unreachable',
   changes: 'Scenario changes',
   changesNone: 'This report shows the current state, without scenario changes.',
+  siteN: 'Proposed site {n}',
+  moveLabel: '{name}: moved about {m} m',
   kind: { add: 'New site', move: 'Moved station', remove: 'Switched-off station' },
   definitionTitle: 'How the {minutes}-minute circle is measured',
   definitionWalk:

@@ -10,7 +10,7 @@ export default {
   title: '{district} {minutes} 分钟{mode}服务圈覆盖',
   defaultDistrict: '本区县',
   scenario: '方案：{name}',
-  draft: '方案推演（未保存）',
+  draft: '未命名（未保存）',
   current: '现状',
   levelsCounted: '计入的站点：{levels}',
   date: '制图日期：{date}',
@@ -54,6 +54,8 @@ export default {
   noRoute: '不可达',
   changes: '方案调整内容',
   changesNone: '本报告为现状，未包含方案调整。',
+  siteN: '拟建站点 {n}',
+  moveLabel: '{name}：移动约 {m} 米',
   kind: { add: '新增站点', move: '移动站点', remove: '停用站点' },
   definitionTitle: '“{minutes} 分钟服务圈”是怎样计算的',
   definitionWalk:

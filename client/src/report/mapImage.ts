@@ -84,6 +84,8 @@ interface PinImage {
   y: number;
   width: number;
   height: number;
+  /** A number or letter written over the pin (the sidebar's numbering of hypothetical sites). */
+  text?: { value: string; x: number; y: number; color: string; font: string };
 }
 
 function loadImage(src: string): Promise<HTMLImageElement | null> {
@@ -115,12 +117,26 @@ async function markerImages(container: HTMLElement): Promise<PinImage[]> {
     const aspect = image.naturalWidth && image.naturalHeight ? image.naturalWidth / image.naturalHeight : 1;
     const width = Math.min(r.width, r.height * aspect);
     const height = width / aspect;
+    const span = el.querySelector<HTMLElement>('span');
+    const value = span?.textContent?.trim();
+    const sr = span?.getBoundingClientRect();
+    const style = span ? getComputedStyle(span) : null;
     pins.push({
       image,
       x: r.left - box.left + (r.width - width) / 2,
       y: r.top - box.top + (r.height - height) / 2,
       width,
       height,
+      text:
+        value && sr && style && style.display !== 'none'
+          ? {
+              value,
+              x: sr.left - box.left + sr.width / 2,
+              y: sr.top - box.top + sr.height / 2,
+              color: style.color,
+              font: `${style.fontWeight} ${style.fontSize} ${FAMILY}`,
+            }
+          : undefined,
     });
   }
   return pins;
@@ -328,7 +344,17 @@ export function composeSync(
 
   // The map and its pins.
   ctx.drawImage(shot, 0, TITLE_H, width, mapHeight);
-  for (const p of pins) ctx.drawImage(p.image, p.x, TITLE_H + p.y, p.width, p.height);
+  for (const p of pins) {
+    ctx.drawImage(p.image, p.x, TITLE_H + p.y, p.width, p.height);
+    if (!p.text) continue;
+    ctx.save();
+    ctx.font = p.text.font;
+    ctx.fillStyle = p.text.color;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(p.text.value, p.text.x, TITLE_H + p.text.y);
+    ctx.restore();
+  }
   ctx.strokeStyle = '#d9d2c7';
   ctx.lineWidth = 1;
   ctx.strokeRect(0.5, TITLE_H + 0.5, width - 1, mapHeight - 1);
