@@ -496,22 +496,53 @@ export function gapPolygons(
       areaM2: p.areaM2,
     }))
     .filter((g) => g.areaM2 >= minAreaM2);
-  const box = result.regionBox[k];
-  if (!Number.isFinite(box.i0)) return beyond.sort((a, b) => b.areaM2 - a.areaM2);
-  const { grid, field, regionOf, budget } = result;
-  const i0 = Math.max(0, box.i0 - 1);
-  const j0 = Math.max(0, box.j0 - 1);
-  const w = Math.min(grid.width - 1, box.i1 + 1) - i0 + 1;
-  const h = Math.min(grid.height - 1, box.j1 + 1) - j0 + 1;
-  // Negative inside the gap (in the region, time over budget), positive elsewhere; clamped so that
-  // the region's own border falls halfway between nodes.
+  const { field, budget } = result;
+  // Negative inside the gap (in the region, time over budget).
+  return contourInRegion(result, k, (idx) => budget - field[idx], minAreaM2)
+    .concat(beyond)
+    .sort((a, b) => b.areaM2 - a.areaM2);
+}
+
+/** A window of grid nodes, inclusive. */
+export interface GridBox {
+  i0: number;
+  i1: number;
+  j0: number;
+  j1: number;
+}
+
+/**
+ * The parts of region k where `value(idx)` is negative, as polygons (lon/lat) with their exact
+ * ellipsoidal areas, contoured by marching squares over the region's window of the grid (cut to
+ * `within` when given): the boundary is interpolated inside a cell where the value is continuous, and
+ * the region's own border falls halfway between nodes. Pieces under `minAreaM2` are dropped.
+ */
+export function contourInRegion(
+  area: Pick<CoverageResult, 'grid' | 'regionOf' | 'regionBox'>,
+  k: number,
+  value: (idx: number) => number,
+  minAreaM2: number,
+  within?: GridBox,
+): { coordinates: number[][][]; areaM2: number }[] {
+  const box = area.regionBox[k];
+  if (!box || !Number.isFinite(box.i0)) return [];
+  const { grid, regionOf } = area;
+  const i0 = Math.max(0, box.i0 - 1, within ? within.i0 - 1 : 0);
+  const j0 = Math.max(0, box.j0 - 1, within ? within.j0 - 1 : 0);
+  const i1 = Math.min(grid.width - 1, box.i1 + 1, within ? within.i1 + 1 : Infinity);
+  const j1 = Math.min(grid.height - 1, box.j1 + 1, within ? within.j1 + 1 : Infinity);
+  if (i1 < i0 || j1 < j0) return [];
+  const w = i1 - i0 + 1;
+  const h = j1 - j0 + 1;
+  // Clamped, so that the region's border (and the window's) falls halfway between nodes; the window's
+  // outermost nodes are outside, so every ring closes.
   const CLAMP = 60;
   const values = new Float64Array(w * h);
   for (let j = 0; j < h; j++)
     for (let i = 0; i < w; i++) {
       const idx = (j + j0) * grid.width + (i + i0);
       const inRegion = regionOf[idx] === k + 1 && i > 0 && j > 0 && i < w - 1 && j < h - 1;
-      values[j * w + i] = inRegion ? Math.max(-CLAMP, Math.min(CLAMP, budget - field[idx])) : CLAMP;
+      values[j * w + i] = inRegion ? Math.max(-CLAMP, Math.min(CLAMP, value(idx))) : CLAMP;
     }
   const toLonLat = (p: [number, number]) => [
     Math.round((grid.lon0 + (grid.minX + (p[0] + i0) * grid.cell) / grid.kx) * 1e6) / 1e6,
@@ -524,7 +555,5 @@ export function gapPolygons(
       for (let r = 1; r < coordinates.length; r++) areaM2 -= ringAreaM2(coordinates[r]);
       return { coordinates, areaM2 };
     })
-    .filter((g) => g.areaM2 >= minAreaM2)
-    .concat(beyond)
-    .sort((a, b) => b.areaM2 - a.areaM2);
+    .filter((g) => g.areaM2 >= minAreaM2);
 }

@@ -173,18 +173,15 @@ export class CoverageCache {
     return value;
   }
 
-  /** Coverage with a scenario's stations, against the same data as `base`. */
+  /**
+   * Coverage with a scenario's stations, against the same data, parameters and grid as `base`, and what
+   * changes from it (see whatIfOf).
+   */
   async scenario(base: CoverageRun, stations: CoverageData['stations'], gaps: boolean): Promise<Scenario> {
     const key = `scenario|${gaps}|${hashOf(stations)}|${this.keyOf(base)}`;
     const { value } = await this.cached(key, async () => ({
       kind: 'scenario' as const,
-      value: await this.work.run({
-        kind: 'scenario',
-        data: this.dataRef(base.data),
-        params: base.params,
-        stations,
-        gaps,
-      }),
+      value: await this.work.run({ kind: 'scenario', base: this.runRef(base), stations, gaps }),
     }));
     return value;
   }

@@ -22,6 +22,7 @@ import type { TravelMode } from '../geo/osm.js';
 import type { MinHeap } from '../geo/heap.js';
 import type { ModeNetwork } from '../geo/service-area.js';
 import { simplifyLine, simplifyPolygon } from '../geo/simplify.js';
+import { changedAreas, changedPoints, type ChangedPiece } from '../geo/what-if.js';
 
 /** What the computations need of a network (the main thread's state or a worker's shared view). */
 type Network = { modes: Record<TravelMode, ModeNetwork> };
@@ -192,13 +193,14 @@ export function runCoverage(
   params: CoverageParams,
   stations = data.stations,
   heap?: MinHeap,
-  options: { shared?: boolean } = {},
+  /** areaGrid: the raster to compute on (a saved run's, so that a scenario lines up with it node for node). */
+  options: { shared?: boolean; areaGrid?: AreaGrid } = {},
 ): CoverageRun {
   const counted = stations.filter((s) => params.levels.includes(s.level));
   const net = network.modes[params.mode];
   // Clipped to where the mode's streets reach: a township far from them cannot blow the grid up.
   const gridKey = `${data.regionsKey}|${params.mode}`;
-  let areaGrid = areaGrids.get(gridKey);
+  let areaGrid = options.areaGrid ?? areaGrids.get(gridKey);
   if (!areaGrid) {
     areaGrid = rasterizeRegions(data.townships, DEFAULT_CELL_M, data.stations[0], {
       clip: coverageClip(net),
@@ -259,6 +261,9 @@ export function coverageSummary(run: CoverageRun) {
   };
 }
 
+/** Minutes to one decimal, null where out of the search's reach. */
+const minutesOf = (seconds: number) => (Number.isFinite(seconds) ? Math.round((seconds / 60) * 10) / 10 : null);
+
 export function gapsOf(run: CoverageRun, regionCode: string | null) {
   const { result, data } = run;
   const features: unknown[] = [];
@@ -289,7 +294,7 @@ export function gapsOf(run: CoverageRun, regionCode: string | null) {
         population: p.population,
         region: data.townships[p.region]?.code ?? null,
         unreachable: result.pointStatus[i] === UNREACHABLE,
-        minutes: Number.isFinite(result.pointTime[i]) ? Math.round((result.pointTime[i] / 60) * 10) / 10 : null,
+        minutes: minutesOf(result.pointTime[i]),
       },
       geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
     }));
@@ -297,6 +302,45 @@ export function gapsOf(run: CoverageRun, regionCode: string | null) {
     gaps: { type: 'FeatureCollection', features },
     uncovered: { type: 'FeatureCollection', features: uncovered },
   };
+}
+
+/**
+ * What a scenario's run changes against the saved run (same data, parameters and grid): the areas
+ * gained and lost as GeoJSON polygons per township (null without geometry, the cheap mode while
+ * dragging), and the population points whose status changes, most people first.
+ */
+export function whatIfOf(base: CoverageRun, run: CoverageRun, withGeometry: boolean) {
+  const { data } = base;
+  const villages = changedPoints(base.result, run.result, data.population).map((c) => {
+    const p = data.population[c.index];
+    return {
+      id: p.id,
+      name: p.name,
+      kind: p.kind,
+      population: p.population,
+      region: data.townships[p.region]?.code ?? null,
+      before: c.before,
+      after: c.after,
+      minutesBefore: minutesOf(c.secondsBefore),
+      minutesAfter: minutesOf(c.secondsAfter),
+    };
+  });
+  if (!withGeometry) return { gained: null, lost: null, villages };
+  const areas = changedAreas(base.result, run.result);
+  const collection = (pieces: ChangedPiece[]) => ({
+    type: 'FeatureCollection' as const,
+    features: pieces.map((g) => ({
+      type: 'Feature' as const,
+      // Sent simplified to 1 m, like the gaps; the area is the unsimplified one.
+      properties: {
+        region: data.townships[g.region].code,
+        regionName: data.townships[g.region].name,
+        areaM2: Math.round(g.areaM2),
+      },
+      geometry: { type: 'Polygon' as const, coordinates: simplifyPolygon(g.coordinates) },
+    })),
+  });
+  return { gained: collection(areas.gained), lost: collection(areas.lost), villages };
 }
 
 /** Streets served, each with the station nearest to it (the service partition), as GeoJSON lines. */

@@ -1,7 +1,8 @@
 /**
  * A what-if's answer, shared by POST /api/coverage/scenario (changes in the body) and
  * GET /api/scenarios/:id/coverage (a saved scenario): coverage with the changes applied, the saved
- * totals, the difference, and the gap polygons spliced in as the worker wrote them.
+ * totals, the difference, the gap polygons, the areas gained and lost, the uncovered places and the
+ * villages whose status changes, spliced in as the worker wrote them.
  */
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../plugins/errors.js';
@@ -26,7 +27,7 @@ export async function scenarioAnswer(
   } catch (err) {
     throw badRequest(`${where}: ${(err as Error).message}`);
   }
-  const { summary: after, gaps } = await app.coverage.scenario(base, stations, withGaps);
+  const { summary: after, gaps, changes: whatIf } = await app.coverage.scenario(base, stations, withGaps);
   const before = app.coverage.summary(base);
   const answer = JSON.stringify({
     ...after,
@@ -40,9 +41,13 @@ export async function scenarioAnswer(
       })),
     },
   }).slice(0, -1);
+  // `whatIf` is a JSON object ({"gained":…,"villages":[…]}): its members follow the gaps.
+  const members = bufferOf(whatIf);
   return Buffer.concat([
     Buffer.from(`${answer},"gaps":`),
     gaps ? bufferOf(gaps) : Buffer.from('null'),
+    Buffer.from(','),
+    members.subarray(1, members.length - 1),
     Buffer.from('}'),
   ]);
 }

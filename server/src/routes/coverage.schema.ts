@@ -96,6 +96,22 @@ export const PartitionCollection = FeatureCollection(
   }),
 );
 
+/** A population point covered in one state and not in the other. */
+export const ChangedVillage = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  kind: StringEnum(['community', 'village'] as const),
+  population: Type.Integer(),
+  region: NullableString(),
+  before: StringEnum(['covered', 'uncovered'] as const),
+  after: StringEnum(['covered', 'uncovered'] as const),
+  minutesBefore: Type.Unsafe<number | null>({
+    type: ['number', 'null'],
+    description: 'to the nearest counted station in the saved state; null beyond the search (the budget)',
+  }),
+  minutesAfter: Type.Unsafe<number | null>({ type: ['number', 'null'], description: 'the same with the scenario' }),
+});
+
 export const ScenarioResponse = Type.Object(
   {
     ...Summary,
@@ -110,6 +126,26 @@ export const ScenarioResponse = Type.Object(
       ...GapCollection,
       type: ['object', 'null'],
       description: 'the gap polygons with the scenario applied; null when asked with gaps=false',
+    }),
+    gained: Type.Unsafe<Static<typeof GapCollection> | null>({
+      ...GapCollection,
+      type: ['object', 'null'],
+      description:
+        'areas covered with the scenario and not before, per township, largest first (contoured on the 25 m ' +
+        'coverage grid; pieces under two cells, 1,250 m², are left out); null when asked with gaps=false',
+    }),
+    lost: Type.Unsafe<Static<typeof GapCollection> | null>({
+      ...GapCollection,
+      type: ['object', 'null'],
+      description: 'areas covered before and not with the scenario, as `gained`; null when asked with gaps=false',
+    }),
+    uncovered: Type.Unsafe<Static<typeof UncoveredCollection> | null>({
+      ...UncoveredCollection,
+      type: ['object', 'null'],
+      description: 'population points uncovered with the scenario applied; null when asked with gaps=false',
+    }),
+    villages: Type.Array(ChangedVillage, {
+      description: 'population points whose status changes with the scenario, most people first',
     }),
   },
   { description: 'Coverage with the scenario applied, the saved totals, and the difference' },

@@ -18,6 +18,7 @@ import {
   partitionOf,
   runCoverage,
   suggestionsFor,
+  whatIfOf,
   type CoverageData,
   type CoverageParams,
   type CoverageRun,
@@ -131,8 +132,8 @@ export type Task =
   | { kind: 'partition'; run: RunRef }
   | {
       kind: 'scenario';
-      data: DataRef;
-      params: CoverageParams;
+      /** The saved state's run: the scenario is computed on its data, parameters and grid, and compared with it. */
+      base: RunRef;
       stations: CoverageData['stations'];
       gaps: boolean;
     }
@@ -156,7 +157,15 @@ export interface TaskResults {
   coverage: { result: CoverageResult } | TaskRefusal;
   gaps: { gaps: Uint8Array; uncovered: Uint8Array };
   partition: { json: Uint8Array };
-  scenario: { summary: ReturnType<typeof coverageSummary>; gaps: Uint8Array | null } | TaskRefusal;
+  scenario:
+    | {
+        summary: ReturnType<typeof coverageSummary>;
+        /** The gap polygons with the scenario (JSON), null without geometry. */
+        gaps: Uint8Array | null;
+        /** A JSON object: gained, lost, uncovered (null without geometry) and villages (see whatIfOf). */
+        changes: Uint8Array;
+      }
+    | TaskRefusal;
   suggestions: ReturnType<typeof suggestionsFor>;
 }
 
@@ -236,10 +245,17 @@ function run(network: Network | null, task: Task, heap: MinHeap): TaskResults[Ta
       case 'partition':
         return { json: sharedUtf8(JSON.stringify(partitionOf(network, runOf(task.run)))) };
       case 'scenario': {
-        const run = runCoverage(network, dataOf(task.data), task.params, task.stations, heap);
+        const base = runOf(task.base);
+        const { grid, regionOf, regionBox, outside } = base.result;
+        const run = runCoverage(network, base.data, base.params, task.stations, heap, {
+          areaGrid: { grid, regionOf, regionBox, outside },
+        });
+        const { gained, lost, villages } = whatIfOf(base, run, task.gaps);
+        const gaps = task.gaps ? gapsOf(run, null) : null;
         return {
           summary: coverageSummary(run),
-          gaps: task.gaps ? sharedUtf8(JSON.stringify(gapsOf(run, null).gaps)) : null,
+          gaps: gaps ? sharedUtf8(JSON.stringify(gaps.gaps)) : null,
+          changes: sharedUtf8(JSON.stringify({ gained, lost, uncovered: gaps?.uncovered ?? null, villages })),
         };
       }
       case 'suggestions':
