@@ -35,6 +35,7 @@ import { importRoutes } from './routes/imports.js';
 import { activityRoutes } from './routes/activities.js';
 import { heatmapRoutes } from './routes/heatmap.js';
 import { statsRoutes } from './routes/stats.js';
+import { scenarioRoutes } from './routes/scenarios.js';
 import { openBus, type LiveBus } from './live/bus.js';
 import { ActivityStream } from './live/stream.js';
 import { startActivityClock } from './live/clock.js';
@@ -192,6 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(activityRoutes);
       await api.register(heatmapRoutes);
       await api.register(statsRoutes);
+      await api.register(scenarioRoutes);
     },
     { prefix: '/api' },
   );

@@ -23,6 +23,17 @@ import type { BandCollection, StationBandCollection } from './service-areas.sche
 import type { Overview, Period } from './stats.schema.js';
 import type { ErrorResponse } from './schemas.js';
 import type {
+  AdoptionChange,
+  AdoptionPreview,
+  AdoptionResult,
+  CreateScenarioBody,
+  Scenario,
+  ScenarioList,
+  ScenarioListItem,
+  ScenarioSite,
+  UpdateScenarioBody,
+} from './scenarios.schema.js';
+import type {
   StationCollection,
   StationDetail,
   StationDetailProperties,
@@ -88,3 +99,18 @@ export type HeatmapBody = Static<typeof HeatmapResponse>;
 /** GET /api/stats/overview */
 export type OverviewBody = Static<typeof Overview>;
 export type OverviewPeriodBody = Static<typeof Period>;
+
+/** GET /api/scenarios */
+export type ScenarioListBody = Static<typeof ScenarioList>;
+export type ScenarioListItemBody = Static<typeof ScenarioListItem>;
+/** GET /api/scenarios/:id; the answer to POST, PATCH and duplicate */
+export type SavedScenarioBody = Static<typeof Scenario>;
+export type ScenarioSiteBody = Static<typeof ScenarioSite>;
+/** The request bodies of POST and PATCH /api/scenarios(/:id) */
+export type CreateScenarioRequest = Static<typeof CreateScenarioBody>;
+export type UpdateScenarioRequest = Static<typeof UpdateScenarioBody>;
+/** GET /api/scenarios/:id/adoption */
+export type AdoptionPreviewBody = Static<typeof AdoptionPreview>;
+export type AdoptionChangeBody = Static<typeof AdoptionChange>;
+/** POST /api/scenarios/:id/adopt */
+export type AdoptionResultBody = Static<typeof AdoptionResult>;
