@@ -32,8 +32,14 @@ describe.each(testDialects)('import limits on %s', (dialect) => {
       method: 'POST',
       url: `/api/import/${kind}`,
       payload: body,
-      headers: { 'content-type': type, cookie: planner },
+      headers: { 'content-type': type, cookie: planner, 'accept-language': 'en' },
     });
+  /** Each row's messages joined, in row order (an answer lists each problem of a row apart). */
+  const perRow = (details: { row: number; message: string }[]) => {
+    const rows = new Map<number, string[]>();
+    for (const d of details) rows.set(d.row, [...(rows.get(d.row) ?? []), d.message]);
+    return [...rows.values()].map((m) => m.join('; '));
+  };
   const counts = async () => {
     const n = async (table: 'stations' | 'population_points') =>
       Number(
@@ -252,13 +258,13 @@ describe.each(testDialects)('import limits on %s', (dialect) => {
         ],
       });
       const stations = await refused(await upload('stations', body, gj), 400, '2 of 2 rows are invalid');
-      expect(stations.details[0].message).toContain('名称 name is missing');
-      expect(stations.details[0].message).toContain('经度 lon is missing');
-      expect(stations.details[1].message).toContain(
+      expect(perRow(stations.details)[0]).toContain('名称 name is missing');
+      expect(perRow(stations.details)[0]).toContain('经度 lon is missing');
+      expect(perRow(stations.details)[1]).toContain(
         'geometry: a Polygon, where a Point (or lon and lat properties) is expected',
       );
       const population = await refused(await upload('population', body, gj), 400, '2 of 2 rows are invalid');
-      expect(population.details[1].message).toContain('geometry: a Polygon');
+      expect(perRow(population.details)[1]).toContain('geometry: a Polygon');
       expect(await counts()).toEqual(before);
     });
 
@@ -273,7 +279,7 @@ describe.each(testDialects)('import limits on %s', (dialect) => {
         `丁站,实践站,${township},${lon},${lat},,${'李'.repeat(101)}`,
       ].join('\n');
       const error = await refused(await upload('stations', csv, 'text/csv'), 400, '4 of 4 rows are invalid');
-      expect(error.details.map((d: { message: string }) => d.message)).toEqual([
+      expect(perRow(error.details)).toEqual([
         expect.stringContaining('级别 level "constructor" is not one of'),
         expect.stringContaining('服务项目 services: "toString" is not a known category'),
         expect.stringContaining('经度 lon "东经116度" is not a number'),
@@ -281,8 +287,8 @@ describe.each(testDialects)('import limits on %s', (dialect) => {
       ]);
       const population = `名称,经度,纬度,人口\n${'村'.repeat(201)},${lon},${lat},12\n东村,${lon},${lat},许多\n`;
       const pop = await refused(await upload('population', population, 'text/csv'), 400, '2 of 2 rows are invalid');
-      expect(pop.details[0].message).toContain('名称 name is longer than 200 characters');
-      expect(pop.details[1].message).toContain('人口 population "许多" is not a whole number');
+      expect(perRow(pop.details)[0]).toContain('名称 name is longer than 200 characters');
+      expect(perRow(pop.details)[1]).toContain('人口 population "许多" is not a whole number');
       expect(await counts()).toEqual(before);
     });
 

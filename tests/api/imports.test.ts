@@ -53,13 +53,20 @@ describe.each(testDialects)('imports on %s', (dialect) => {
           .executeTakeFirstOrThrow()
       ).n,
     );
-  const upload = (kind: string, body: string | Buffer, type: string, query = '', cookie = planner) =>
+  /** An upload from an English page (the messages checked here are the English ones, unless `lang` says). */
+  const upload = (kind: string, body: string | Buffer, type: string, query = '', cookie = planner, lang = 'en') =>
     t.app.inject({
       method: 'POST',
       url: `/api/import/${kind}${query}`,
       payload: body,
-      headers: { 'content-type': type, ...(cookie ? { cookie } : {}) },
+      headers: { 'content-type': type, 'accept-language': lang, ...(cookie ? { cookie } : {}) },
     });
+  const rowsOf = (details: { row: number }[]) => [...new Set(details.map((d) => d.row))];
+  const messagesOf = (details: { row: number; message: string }[], row: number) =>
+    details
+      .filter((d) => d.row === row)
+      .map((d) => d.message)
+      .join('; ');
 
   it('a GCJ-02 file (as AMap gives it) lands within 1 m of the WGS-84 truth', async () => {
     const truth: [number, number] = [anchor[0] + 0.0021, anchor[1] - 0.0013];
@@ -77,9 +84,12 @@ describe.each(testDialects)('imports on %s', (dialect) => {
     expect(distanceM(row.lon, row.lat, ...truth)).toBeLessThan(1);
     expect(row.level).toBe('point');
     expect(JSON.parse(row.services)).toEqual(['theory', 'health']);
-    // The same file again updates the station instead of adding a second one.
+    // The same file again matches the station instead of adding a second one: unchanged, nothing written;
+    // with another address it is updated.
     const again = await upload('stations', csv, 'text/csv', '?crs=gcj02');
-    expect(again.json()).toMatchObject({ created: 0, updated: 1 });
+    expect(again.json()).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+    const moved = await upload('stations', csv.replace('测试地址', '新地址'), 'text/csv', '?crs=gcj02');
+    expect(moved.json()).toMatchObject({ created: 0, updated: 1, unchanged: 0 });
   });
 
   it('a file with one bad row writes nothing and names the row and the reason', async () => {
@@ -97,11 +107,11 @@ describe.each(testDialects)('imports on %s', (dialect) => {
     const { error } = res.json();
     expect(error.code).toBe('INVALID_FILE');
     expect(error.message).toContain('2 of 4 rows');
-    expect(error.details.map((d: { row: number }) => d.row)).toEqual([3, 5]);
-    expect(error.details[0].message).toContain('级别');
-    expect(error.details[1].message).toContain('不存在镇');
-    expect(error.details[1].message).toContain('纬度');
-    expect(error.details[1].message).toContain('跳舞');
+    expect(rowsOf(error.details)).toEqual([3, 5]);
+    expect(messagesOf(error.details, 3)).toContain('级别');
+    expect(messagesOf(error.details, 5)).toContain('不存在镇');
+    expect(messagesOf(error.details, 5)).toContain('纬度');
+    expect(messagesOf(error.details, 5)).toContain('跳舞');
     expect(await count()).toBe(before);
     expect(
       await t.database.db.selectFrom('stations').select('id').where('name', '=', '好站一').executeTakeFirst(),
@@ -118,13 +128,14 @@ describe.each(testDialects)('imports on %s', (dialect) => {
       `时间站三,实践站,${township.name},${lon + 0.003},${lat},"周一至周五 8:30-11:30，14:00-17:30；节假日休息"`,
       `时间站四,实践站,${township.name},${lon + 0.004},${lat},Mo-Fr 25:00-26:00`,
     ];
-    const res = await upload('stations', rows.join('\n'), 'text/csv');
+    const res = await upload('stations', rows.join('\n'), 'text/csv', '', planner, 'zh-CN');
     expect(res.statusCode).toBe(400);
     const { error } = res.json();
-    expect(error.message).toContain('2 of 4 rows');
-    expect(error.details.map((d: { row: number }) => d.row)).toEqual([3, 5]);
-    expect(error.details[0].message).toContain('开放时间 hours "周一至周五 9点以后"');
-    expect(error.details[0].message).toContain('例如 Mo-Fr 09:00-17:00');
+    expect(error.message).toBe('4 行中有 2 行有误，未导入任何数据');
+    expect(rowsOf(error.details)).toEqual([3, 5]);
+    expect(error.details[0]).toMatchObject({ field: 'hours', code: 'hours.unreadable', severity: 'error' });
+    expect(error.details[0].message).toContain('开放时间“周一至周五 9点以后”无法识别');
+    expect(error.details[0].message).toContain('周一至周五 9:00-17:00');
     expect(error.details[1].message).toContain('无法识别（在“Mo-Fr 25:00”处）');
     expect(await count()).toBe(before);
     // Without the bad rows the file goes in, the Chinese hours converted.
@@ -207,7 +218,7 @@ describe.each(testDialects)('imports on %s', (dialect) => {
       'text/csv',
     );
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error.details.map((d: { row: number }) => d.row)).toEqual([2, 3]);
+    expect(rowsOf(bad.json().error.details)).toEqual([2, 3]);
     expect(await t.database.db.selectFrom('population_points').selectAll().execute()).toHaveLength(2);
   });
 });

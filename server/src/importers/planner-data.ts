@@ -3,7 +3,7 @@
  * row. One bad row rejects the whole file with every row's reason, and nothing is written: the
  * writes happen in one transaction after validation.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import {
   SERVICE_CATEGORIES,
   type Database,
@@ -15,7 +15,10 @@ import { bboxOf, pointInArea, type AreaGeometry, type BBox } from '../geo/polygo
 import { checkAreaGeometry, positionCount, REGION_LIMITS } from '../geo/ring-validity.js';
 import { beyondM, formatBox, reachM } from '../geo/extent.js';
 import { relocateToTownships, UnplacedStationsError, type Relocation } from '../db/regions.js';
-import { normalizeOpeningHours, validateOpeningHours } from '../domain/opening-hours.js';
+import { validateOpeningHours } from '../domain/opening-hours.js';
+import { recordAudit, type AuditActor } from '../db/audit.js';
+import { chineseHoursToOsm, isChineseHours } from './chinese-hours.js';
+import type { MessageCode, Params, Problem, Suggestion } from './messages.js';
 import { labelPoint } from '../geo/label-point.js';
 import { changed, withStagedRows } from './staging.js';
 import {
@@ -24,11 +27,13 @@ import {
   yieldToEventLoop,
   parseCoordinate,
   pick,
-  readTable,
+  readTableWithEncoding,
   toWgs84,
+  type Coded,
   type Crs,
   type TableFormat,
   type TableRow,
+  type TextEncoding,
 } from './tables.js';
 import { liveStations } from '../db/stations.js';
 
@@ -70,26 +75,85 @@ const SERVICE_NAMES: Record<string, ServiceCategory> = {
   ...Object.fromEntries(SERVICE_CATEGORIES.map((c) => [c, c])),
 };
 
+/** What one row of a file will be, or was: a new record, an update, the same as before, or refused. */
+export type RowStatus = 'new' | 'updated' | 'unchanged' | 'invalid';
+
+export interface RowPreview {
+  row: number;
+  status: RowStatus;
+  /** The station's or population point's name, or the township's. */
+  name: string;
+  problems: Problem[];
+}
+
+export interface ImportCounts {
+  new: number;
+  updated: number;
+  unchanged: number;
+  invalid: number;
+}
+
 export interface ImportSummary {
   kind: 'stations' | 'regions' | 'population';
   created: number;
   updated: number;
+  /** Rows that match a record as it is: nothing written for them. */
+  unchanged?: number;
   replaced?: number;
   /** Boundaries imported with mode=replace: the townships removed, and what moved or went with them. */
   removed?: number;
   relocated?: Relocation;
+  /** The text encoding the file was read in. */
+  encoding?: TextEncoding;
+  /** A preview: nothing was written. */
+  dryRun?: boolean;
+  counts?: ImportCounts;
+  /** Rows with something said about them first, then the others, at most PREVIEW_ROWS. */
+  rows?: RowPreview[];
+  /** Rows left out of `rows`. */
+  rowsOmitted?: number;
 }
 
-type RowError = { row: number; message: string };
+/** What an import may be asked besides the file. */
+export interface ImportOptions {
+  /** Check and classify every row, write nothing. */
+  dryRun?: boolean;
+  /** Suggested fixes to apply: longitude and latitude swapped back, a township named one character off. */
+  fixes?: readonly ImportFix[];
+  /** Who imports which file: one audit entry, written in the import's own transaction. */
+  audit?: { actor: AuditActor; subject: string; detail?: Record<string, unknown> };
+}
+export const IMPORT_FIXES = ['swap', 'township'] as const;
+export type ImportFix = (typeof IMPORT_FIXES)[number];
 
-/** Said after an unreadable 开放时间: the Chinese forms the import converts. */
-const CHINESE_HOURS_HINT = '（也可写成“周一至周五 9:00-17:00；周六 9:00-12:00；节假日休息”这样的中文）';
+/** Rows listed in an answer; the counts cover them all. */
+const PREVIEW_ROWS = 500;
+/** Row problems carried by a refusal. */
+const REFUSED_PROBLEMS = 1000;
 
-function rejectIfErrors(errors: RowError[], total: number) {
-  if (errors.length) {
-    const shown = errors.slice(0, 200);
-    throw new ImportError(`${errors.length} of ${total} rows are invalid; nothing was imported`, shown);
-  }
+/** The rows of an answer: those with problems first (by row), then the others, up to PREVIEW_ROWS. */
+function previewRows(rows: RowPreview[]): { rows: RowPreview[]; rowsOmitted: number } {
+  const said = rows.filter((r) => r.problems.length);
+  const quiet = rows.filter((r) => !r.problems.length);
+  const shown = [...said, ...quiet].slice(0, PREVIEW_ROWS).sort((a, b) => a.row - b.row);
+  return { rows: shown, rowsOmitted: rows.length - shown.length };
+}
+
+function countsOf(rows: RowPreview[]): ImportCounts {
+  const counts: ImportCounts = { new: 0, updated: 0, unchanged: 0, invalid: 0 };
+  for (const r of rows) counts[r.status]++;
+  return counts;
+}
+
+/** Refuses the file when any row has an error, naming each (the warnings are not carried). */
+function rejectIfErrors(previews: RowPreview[], total: number, what: 'rows' | 'features' = 'rows') {
+  const invalid = previews.filter((r) => r.status === 'invalid');
+  if (!invalid.length) return;
+  const problems = invalid.flatMap((r) => r.problems.filter((p) => p.severity === 'error'));
+  throw new ImportError(
+    { code: what === 'rows' ? 'rows.invalid' : 'features.invalid', params: { invalid: invalid.length, total } },
+    problems.slice(0, REFUSED_PROBLEMS),
+  );
 }
 
 async function loadTownships(db: Kysely<Database>) {
@@ -100,19 +164,64 @@ async function loadTownships(db: Kysely<Database>) {
     .execute();
   // Boundaries are large: parsed one at a time, giving the event loop its turns between them.
   const pacer = new Pacer();
-  const townships: { code: string; name: string; geometry: AreaGeometry | null }[] = [];
+  const townships: Township[] = [];
   for (const r of rows.filter((x) => x.level === 'township')) {
-    townships.push({
-      code: r.code,
-      name: r.name,
-      geometry: r.geometry ? (JSON.parse(r.geometry) as AreaGeometry) : null,
-    });
+    const geometry = r.geometry ? (JSON.parse(r.geometry) as AreaGeometry) : null;
+    townships.push({ code: r.code, name: r.name, geometry, box: geometry ? bboxOf(geometry) : null });
     await pacer.tick();
   }
   const villages = rows
     .filter((r) => r.level === 'village')
     .map((r) => ({ code: r.code, name: r.name, parent: r.parent_code }));
   return { townships, villages };
+}
+
+interface Township {
+  code: string;
+  name: string;
+  geometry: AreaGeometry | null;
+  box: BBox | null;
+}
+
+const inTownship = (t: Township, [x, y]: [number, number]) =>
+  t.geometry !== null &&
+  t.box !== null &&
+  x >= t.box[0] &&
+  y >= t.box[1] &&
+  x <= t.box[2] &&
+  y <= t.box[3] &&
+  pointInArea(x, y, t.geometry);
+
+/** The common endings of township names, left out when names are compared for a suggestion. */
+const TOWNSHIP_ENDING = /(?:街道办事处|街道办|街道|办事处|镇|乡)$/;
+
+/** Edit distance of two short strings, by characters. */
+function distance(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[y.length];
+}
+
+/**
+ * The township a name not found most likely means: the same name without or with another ending (城关 for
+ * 城关镇, 新店乡 for 新店镇), or one character off; null when none is, or more than one is equally close.
+ */
+export function closeTownship<T extends { name: string }>(name: string, townships: readonly T[]): T | null {
+  if (!name) return null;
+  const base = name.replace(TOWNSHIP_ENDING, '');
+  const sameBase = townships.filter((t) => base && t.name.replace(TOWNSHIP_ENDING, '') === base);
+  if (sameBase.length === 1) return sameBase[0];
+  if (sameBase.length > 1) return null;
+  if ([...name].length < 2) return null;
+  const near = townships.filter((t) => distance(t.name, name) <= 1);
+  return near.length === 1 ? near[0] : null;
 }
 
 /** The station sheet's columns, each with the header names accepted (Chinese first, then English). */
@@ -130,6 +239,31 @@ const STATION_COLUMNS = {
   description: ['简介', '说明', 'description'],
   contact: ['联系人', 'contact'],
 };
+
+/** The columns of each kind's template, in order, with one example row (Chinese headers the importer reads). */
+export const TEMPLATES = {
+  stations: {
+    headers: STATION_COLUMNS,
+    example: [
+      '城关社区新时代文明实践站',
+      '实践站',
+      '城关镇',
+      '城关社区',
+      '118.7969',
+      '32.0603',
+      '人民路 1 号',
+      '025-12345678',
+      '周一至周五 9:00-17:00；节假日休息',
+      '理论宣讲、文化文艺',
+      '社区活动室，可借用',
+      '王老师',
+    ],
+  },
+  population: {
+    headers: { name: ['名称', 'name'], lon: ['经度', 'lon'], lat: ['纬度', 'lat'], population: ['人口', 'population'] },
+    example: ['城关社区', '118.7969', '32.0603', '3200'],
+  },
+} as const;
 
 /** The columns a station is written with, in the order the staged rows carry them. */
 const STATION_FIELDS = [
@@ -150,27 +284,131 @@ const STATION_FIELDS = [
   'updated_at',
 ] as const;
 
-/** Every station's id by `region_code|name`, read in pages so that no single read holds the event loop. */
-async function stationIdsByKey(db: Kysely<Database>): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
+/** The fields a re-import compares to tell an update from an unchanged row. */
+const COMPARED = [
+  'level',
+  'village_code',
+  'lon',
+  'lat',
+  'address',
+  'hours',
+  'services',
+  'description',
+  'contact_name',
+  'contact_phone',
+] as const;
+type StationValues = Omit<Database['stations'], 'id' | 'created_at' | 'updated_at' | 'closed_at'>;
+type ExistingStation = Pick<StationValues, (typeof COMPARED)[number]> & { id: number };
+
+/**
+ * Every open station by `region_code|name`, with the fields compared, read in pages so that no single read
+ * holds the event loop. A closed station is on record only: a sheet naming it again makes a new one.
+ */
+async function stationsByKey(db: Kysely<Database>): Promise<Map<string, ExistingStation>> {
+  const found = new Map<string, ExistingStation>();
   for (let after = 0; ;) {
     const page = await liveStations(db)
-      .select(['id', 'name', 'region_code'])
+      .select(['id', 'name', 'region_code', ...COMPARED])
       .where('id', '>', after)
       .orderBy('id')
       .limit(5_000)
       .execute();
-    for (const s of page) if (!ids.has(`${s.region_code}|${s.name}`)) ids.set(`${s.region_code}|${s.name}`, s.id);
-    if (page.length < 5_000) return ids;
+    for (const s of page) if (!found.has(`${s.region_code}|${s.name}`)) found.set(`${s.region_code}|${s.name}`, s);
+    if (page.length < 5_000) return found;
     after = page[page.length - 1].id;
     await yieldToEventLoop();
   }
 }
 
+/** A row's problems, as the checks find them. */
+class RowProblems {
+  readonly list: Problem[] = [];
+  constructor(readonly row: number) {}
+  add(severity: Problem['severity'], field: string | null, coded: Coded, suggestion?: Suggestion) {
+    this.list.push({ row: this.row, field, code: coded.code, params: coded.params ?? {}, severity, suggestion });
+  }
+  error(field: string | null, code: MessageCode, params: Params = {}, suggestion?: Suggestion) {
+    this.add('error', field, { code, params }, suggestion);
+  }
+  get failed() {
+    return this.list.some((p) => p.severity === 'error');
+  }
+}
+
 /** Not a Point: a GeoJSON row whose coordinates cannot come from its geometry. */
 function notAPoint(row: TableRow, v: Record<string, string>): string | null {
-  if (row.geometry && row.geometry.type !== 'Point' && !v.lon && !v.lat)
-    return `geometry: a ${row.geometry.type}, where a Point (or lon and lat properties) is expected`;
+  if (row.geometry && row.geometry.type !== 'Point' && !v.lon && !v.lat) return row.geometry.type;
+  return null;
+}
+
+const asNumber = (raw: string) => (raw.trim() === '' ? NaN : Number(raw));
+
+/**
+ * A row's point in WGS-84, checked to lie in `expected` (the township the row names) or, without one, in
+ * some township. When it does not, says why, and what would fix it: the columns swapped (applied when `swap`
+ * is asked), or another coordinate system (the planner chooses it).
+ */
+function placeRow(
+  p: RowProblems,
+  lonRaw: string,
+  latRaw: string,
+  crs: Crs,
+  expected: Township | null,
+  townships: readonly Township[],
+  swap: boolean,
+): { point: [number, number]; township: Township } | null {
+  const lon = parseCoordinate(lonRaw, 'lon');
+  const lat = parseCoordinate(latRaw, 'lat');
+  const at = (pt: [number, number]) =>
+    expected
+      ? expected.geometry
+        ? inTownship(expected, pt)
+          ? expected
+          : null
+        : expected
+      : (townships.find((t) => inTownship(t, pt)) ?? null);
+  const numbers = typeof lon === 'number' && typeof lat === 'number';
+  if (numbers) {
+    const point = toWgs84(lon, lat, crs);
+    const township = at(point);
+    if (township) return { point, township };
+  }
+  // The columns swapped: does the point land where the row says (or in the district) then?
+  const x = asNumber(lonRaw);
+  const y = asNumber(latRaw);
+  if (Number.isFinite(x) && Number.isFinite(y) && Math.abs(x) <= 90 && Math.abs(y) <= 180) {
+    const point = toWgs84(y, x, crs);
+    const township = at(point);
+    if (township) {
+      if (swap) {
+        p.add('info', 'lon', { code: 'coord.swappedFixed', params: { lon: y, lat: x } });
+        return { point, township };
+      }
+      p.error('lon', 'coord.swapped', { lon: x, lat: y, township: township.name }, { fix: 'swap', value: `${y},${x}` });
+      return null;
+    }
+  }
+  if (!numbers) {
+    if (typeof lon !== 'number') p.add('error', 'lon', lon);
+    if (typeof lat !== 'number') p.add('error', 'lat', lat);
+    return null;
+  }
+  const point = toWgs84(lon, lat, crs);
+  const actual = townships.find((t) => inTownship(t, point)) ?? null;
+  // Read in another coordinate system, would it land where the row says? AMap and Baidu pickers are common.
+  if (crs === 'wgs84')
+    for (const other of ['gcj02', 'bd09'] as const)
+      if (at(toWgs84(lon, lat, other))) {
+        p.error(
+          'lon',
+          'coord.crs',
+          { crs: other, lon, lat, actual: actual?.name ?? null, township: expected?.name ?? null },
+          { fix: 'crs', value: other },
+        );
+        return null;
+      }
+  if (expected) p.error('lon', 'coord.elsewhere', { lon, lat, actual: actual?.name ?? null, township: expected.name });
+  else p.error('lon', 'coord.outside', { lon, lat });
   return null;
 }
 
@@ -179,112 +417,123 @@ export async function importStations(
   data: Buffer,
   format: TableFormat,
   crs: Crs,
+  options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const C = STATION_COLUMNS;
-  const rows = await readTable(data, format, {
+  const { rows, encoding } = await readTableWithEncoding(data, format, {
     columns: { required: [C.name, C.level, C.township, C.lon, C.lat], known: Object.values(C).flat() },
   });
-  if (rows.length === 0) throw new ImportError('No rows to import');
+  if (rows.length === 0) throw new ImportError({ code: 'file.noRows' });
   const { townships, villages } = await loadTownships(db);
-  if (townships.length === 0) throw new ImportError('No township boundaries yet: import them first (import-regions)');
+  if (townships.length === 0) throw new ImportError({ code: 'file.noTownships' });
+  const fixes = new Set(options.fixes ?? []);
   // Lookups by key, not by scanning every township, village or station for each row.
-  const townshipByKey = new Map<string, (typeof townships)[number]>();
+  const townshipByKey = new Map<string, Township>();
   for (const t of townships) for (const key of [t.name, t.code]) if (!townshipByKey.has(key)) townshipByKey.set(key, t);
   const villageByKey = new Map<string, string>();
   for (const x of villages)
     for (const key of [`${x.parent}|${x.name}`, `${x.parent}|${x.code}`])
       if (!villageByKey.has(key)) villageByKey.set(key, x.code);
   // Sheets repeat the same few opening hours: each distinct value is read once.
-  const hoursRead = new Map<string, { hours: string; problem: string | null }>();
+  const hoursRead = new Map<string, { hours: string; problem: Coded | null; converted: boolean }>();
   const readHours = (raw: string) => {
     let read = hoursRead.get(raw);
     if (!read) {
-      const hours = normalizeOpeningHours(raw);
-      const why = hours.length > 200 ? null : validateOpeningHours(hours);
+      const osm = chineseHoursToOsm(raw);
+      const why = osm === null || osm.length > 200 ? null : validateOpeningHours(osm);
       read = {
-        hours,
+        hours: osm ?? raw,
+        converted: osm !== null && osm !== raw.trim(),
         problem:
-          hours.length > 200
-            ? '开放时间 hours is longer than 200 characters'
-            : why
-              ? `开放时间 hours "${raw}": ${why}${CHINESE_HOURS_HINT}`
+          osm !== null && osm.length > 200
+            ? { code: 'value.tooLong', params: { field: 'hours', max: 200 } }
+            : osm === null || why
+              ? // A Chinese text not understood gets no OSM reader's complaint: it was never OSM.
+                {
+                  code: 'hours.unreadable',
+                  params: { value: raw, why: osm === null || isChineseHours(raw) ? null : why },
+                }
               : null,
       };
       hoursRead.set(raw, read);
     }
     return read;
   };
-  const errors: RowError[] = [];
-  const valid: {
-    row: TableRow;
-    station: Omit<Database['stations'], 'id' | 'created_at' | 'updated_at' | 'closed_at'>;
-  }[] = [];
+  const previews: RowPreview[] = [];
+  const valid: { preview: RowPreview; station: StationValues }[] = [];
   const pacer = new Pacer();
   for (const row of rows) {
     await pacer.tick();
     const v = row.values;
-    const problems: string[] = [];
+    const p = new RowProblems(row.row);
     const name = pick(v, C.name);
-    if (!name) problems.push('名称 name is missing');
-    else if (name.length > 100) problems.push('名称 name is longer than 100 characters');
+    if (!name) p.error('name', 'value.missing', { field: 'name' });
+    else if (name.length > 100) p.error('name', 'value.tooLong', { field: 'name', max: 100 });
     const levelRaw = pick(v, C.level);
     const level = Object.hasOwn(LEVELS, levelRaw) ? LEVELS[levelRaw] : undefined;
-    if (!level)
-      problems.push(
-        `级别 level "${levelRaw}" is not one of 中心/实践所/实践站/实践点 (center/institute/station/point)`,
-      );
+    if (!level) p.error('level', 'level.unknown', { value: levelRaw });
     const townshipRaw = pick(v, C.township);
-    const township = townshipByKey.get(townshipRaw);
-    if (!township) problems.push(`乡镇/街道 township "${townshipRaw}" is not among the imported townships`);
+    let township = townshipByKey.get(townshipRaw) ?? null;
+    if (!township) {
+      const close = closeTownship(townshipRaw, townships);
+      if (close && fixes.has('township')) {
+        p.add('info', 'township', { code: 'township.fixed', params: { value: townshipRaw, suggestion: close.name } });
+        township = close;
+      } else if (close)
+        p.error(
+          'township',
+          'township.close',
+          { value: townshipRaw, suggestion: close.name },
+          { fix: 'township', value: close.name },
+        );
+      else p.error('township', 'township.unknown', { value: townshipRaw });
+    }
     const villageRaw = pick(v, C.village);
     const villageCode = villageRaw && township ? (villageByKey.get(`${township.code}|${villageRaw}`) ?? null) : null;
+    if (villageRaw && township && !villageCode)
+      p.add('warning', 'village', { code: 'village.unknown', params: { value: villageRaw, township: township.name } });
     const shape = notAPoint(row, v);
-    if (shape) problems.push(shape);
-    const lon = parseCoordinate(pick(v, C.lon), 'lon');
-    const lat = parseCoordinate(pick(v, C.lat), 'lat');
-    if (!shape && typeof lon === 'string') problems.push(lon);
-    if (!shape && typeof lat === 'string') problems.push(lat);
     let point: [number, number] | null = null;
-    if (typeof lon === 'number' && typeof lat === 'number') {
-      point = toWgs84(lon, lat, crs);
-      if (township?.geometry && !pointInArea(point[0], point[1], township.geometry)) {
-        const actual = townships.find((t) => t.geometry && pointInArea(point![0], point![1], t.geometry));
-        problems.push(
-          `(${lon}, ${lat}) lies ${actual ? `in ${actual.name}` : 'outside every township'}, not in ${township.name}${crs === 'wgs84' ? ' (a GCJ-02 or BD-09 file needs --crs)' : ''}`,
-        );
-      }
+    if (shape) p.error('geometry', 'coord.notPoint', { type: shape });
+    else {
+      const placed = placeRow(p, pick(v, C.lon), pick(v, C.lat), crs, township, townships, fixes.has('swap'));
+      // Without a township of its own (not found), the row is refused above; the point is still checked.
+      point = placed?.point ?? null;
     }
     const phone = pick(v, C.phone);
-    if (phone && !/^[0-9+() -]{3,30}$/.test(phone)) problems.push(`联系电话 phone "${phone}" is not a phone number`);
+    if (phone && !/^[0-9+() -]{3,30}$/.test(phone)) p.error('phone', 'phone.invalid', { value: phone });
     const servicesRaw = pick(v, C.services);
     const services: ServiceCategory[] = [];
     for (const part of servicesRaw.split(/[、,，;；/\s]+/).filter(Boolean)) {
       const key = Object.hasOwn(SERVICE_NAMES, part) ? SERVICE_NAMES[part] : undefined;
-      if (!key) problems.push(`服务项目 services: "${part}" is not a known category`);
+      if (!key) p.error('services', 'services.unknown', { value: part });
       else if (!services.includes(key)) services.push(key);
     }
-    // Common Chinese forms ("周一至周五 9:00-17:00") are stored in OSM syntax; anything unreadable is refused.
-    const hours = readHours(pick(v, C.hours));
-    if (hours.problem) problems.push(hours.problem);
+    // Chinese hours ("周一至周五 9:00-17:00") are stored in OSM syntax, and the preview says so; anything
+    // not understood is refused with the row.
+    const hoursRaw = pick(v, C.hours);
+    const hours = readHours(hoursRaw);
+    if (hours.problem) p.add('error', 'hours', hours.problem);
+    else if (hours.converted)
+      p.add('info', 'hours', { code: 'hours.converted', params: { value: hoursRaw, hours: hours.hours } });
     const address = pick(v, C.address);
     // Within the columns' sizes, which PostgreSQL enforces and SQLite does not.
     const description = pick(v, C.description);
-    if (description.length > 2000) problems.push('简介 description is longer than 2,000 characters');
+    if (description.length > 2000) p.error('description', 'value.tooLong', { field: 'description', max: 2000 });
     const contact = pick(v, C.contact);
-    if (contact.length > 100) problems.push('联系人 contact is longer than 100 characters');
-    if (problems.length) {
-      errors.push({ row: row.row, message: problems.join('; ') });
-      continue;
-    }
+    if (contact.length > 100) p.error('contact', 'value.tooLong', { field: 'contact', max: 100 });
+    const preview: RowPreview = { row: row.row, status: 'invalid', name, problems: p.list };
+    previews.push(preview);
+    if (p.failed || !point || !township || !level) continue;
     valid.push({
-      row,
+      preview,
       station: {
         name,
-        level: level!,
-        region_code: township!.code,
+        level,
+        region_code: township.code,
         village_code: villageCode,
-        lon: Math.round(point![0] * 1e7) / 1e7,
-        lat: Math.round(point![1] * 1e7) / 1e7,
+        lon: Math.round(point[0] * 1e7) / 1e7,
+        lat: Math.round(point[1] * 1e7) / 1e7,
         address: address.slice(0, 300),
         hours: hours.hours,
         services: JSON.stringify(SERVICE_CATEGORIES.filter((c) => services.includes(c))),
@@ -295,26 +544,41 @@ export async function importStations(
     });
   }
   const seen = new Map<string, number>();
-  for (const { row, station } of valid) {
+  const unique: typeof valid = [];
+  for (const item of valid) {
+    const { preview, station } = item;
     const key = `${station.region_code}|${station.name}`;
-    if (seen.has(key))
-      errors.push({
-        row: row.row,
-        message: `名称 name "${station.name}" appears twice in ${station.region_code} (also row ${seen.get(key)})`,
+    const other = seen.get(key);
+    if (other !== undefined) {
+      preview.problems.push({
+        row: preview.row,
+        field: 'name',
+        code: 'name.duplicate',
+        params: {
+          name: station.name,
+          township: townshipByKey.get(station.region_code)?.name ?? station.region_code,
+          other,
+        },
+        severity: 'error',
       });
-    else seen.set(key, row.row);
+    } else {
+      seen.set(key, preview.row);
+      unique.push(item);
+    }
   }
-  errors.sort((a, b) => a.row - b.row);
-  rejectIfErrors(errors, rows.length);
-  // Re-importing the same sheet updates stations rather than duplicating them: a station is the one of
-  // its township with its name, found in a map read once instead of one query per row.
-  const existing = await stationIdsByKey(db);
+  // Re-importing the same sheet updates stations rather than duplicating them: a station is the open one of
+  // its township with its name, found in a map read once instead of one query per row. A row equal to it
+  // in every field is unchanged and not written.
+  const existing = await stationsByKey(db);
   const now = new Date().toISOString();
   const staged: unknown[][] = [];
-  for (const { station: s } of valid) {
+  for (const { preview, station: s } of unique) {
     await pacer.tick();
+    const before = existing.get(`${s.region_code}|${s.name}`);
+    preview.status = !before ? 'new' : COMPARED.every((f) => before[f] === s[f]) ? 'unchanged' : 'updated';
+    if (preview.status === 'unchanged') continue;
     staged.push([
-      existing.get(`${s.region_code}|${s.name}`) ?? null,
+      before?.id ?? null,
       s.name,
       s.level,
       s.region_code,
@@ -331,6 +595,16 @@ export async function importStations(
       now,
     ]);
   }
+  const counts = countsOf(previews);
+  const answer = {
+    kind: 'stations' as const,
+    encoding,
+    counts,
+    unchanged: counts.unchanged,
+    ...previewRows(previews),
+  };
+  if (options.dryRun) return { ...answer, created: 0, updated: 0, dryRun: true };
+  rejectIfErrors(previews, rows.length);
   const written = STATION_FIELDS.slice(1, -2);
   const fields = [...written, 'created_at', 'updated_at'];
   return withStagedRows(db, { like: 'stations', columns: STATION_FIELDS, rows: staged }, async (trx, table, slices) => {
@@ -348,8 +622,24 @@ export async function importStations(
       updated += changed(update);
       created += changed(insert);
     });
-    return { kind: 'stations' as const, created, updated };
+    await audit(trx, options, 'stations', { encoding, format, crs, counts, created, updated });
+    return { ...answer, created, updated, dryRun: false };
   });
+}
+
+/** The import's audit entry, when the route names who imports what. */
+async function audit(
+  trx: Transaction<Database>,
+  options: ImportOptions,
+  kind: ImportSummary['kind'],
+  detail: Record<string, unknown>,
+) {
+  if (options.audit)
+    await recordAudit(trx, options.audit.actor, {
+      action: `import.${kind}`,
+      subject: options.audit.subject,
+      detail: { ...detail, ...options.audit.detail },
+    });
 }
 
 /** How a boundary file lands: `merge` adds and updates the townships it names; `replace` makes it the whole set. */
@@ -385,11 +675,6 @@ function shortName(value: string): string {
   return chars.length > 20 ? `${chars.slice(0, 20).join('')}…` : value;
 }
 
-/** A feature's problems as one row error: `feature 2 (新店镇): …; …`. */
-function featureError(row: number, name: string, problems: string[]): RowError {
-  return { row, message: `feature ${row} (${name ? shortName(name) : 'no name'}): ${problems.join('; ')}` };
-}
-
 /**
  * Township boundaries from GeoJSON (properties name, code). Each feature is checked (checkAreaGeometry,
  * the name, the code) and must lie in the district: within its boundary's box when one is imported, else
@@ -402,30 +687,38 @@ export async function importRegions(
   db: Kysely<Database>,
   data: Buffer,
   format: TableFormat,
-  options: RegionImportOptions = {},
+  options: RegionImportOptions & ImportOptions = {},
 ): Promise<ImportSummary> {
   const mode = options.mode ?? 'merge';
   const limits = REGION_FILE_LIMITS;
-  if (format !== 'geojson') throw new ImportError('Township boundaries come as GeoJSON (properties name, code)');
-  const rows = await readTable(data, format);
-  if (rows.length === 0) throw new ImportError('No features to import');
+  if (format !== 'geojson') throw new ImportError({ code: 'file.regionsGeojson' });
+  const { rows, encoding } = await readTableWithEncoding(data, format);
+  if (rows.length === 0) throw new ImportError({ code: 'file.noFeatures' });
   if (rows.length > limits.features)
-    throw new ImportError(`The file has ${rows.length} features; a boundary file may have at most ${limits.features}`);
+    throw new ImportError({ code: 'file.tooManyFeatures', params: { count: rows.length, max: limits.features } });
   const existing = await db.selectFrom('regions').select(['code', 'name', 'level', 'geometry']).execute();
   const levelOf = new Map(existing.map((r) => [r.code, r.level]));
+  const before = new Map(existing.map((r) => [r.code, r]));
   const district = existing.find((r) => r.level === 'district' && r.geometry);
   const reference: { box: BBox; marginM: number; what: string } | null = district
     ? {
         box: bboxOf(JSON.parse(district.geometry!) as AreaGeometry),
         marginM: limits.districtMarginM,
-        what: 'the district',
+        what: 'district',
       }
     : options.networkExtent
-      ? { box: options.networkExtent, marginM: limits.networkMarginM, what: 'the street network' }
+      ? { box: options.networkExtent, marginM: limits.networkMarginM, what: 'network' }
       : null;
 
-  const errors: RowError[] = [];
+  const previews: RowPreview[] = [];
+  const previewOf = new Map<number, RowPreview>();
   const valid: { row: number; code: string; name: string; geometry: AreaGeometry; box: BBox }[] = [];
+  /** A problem of the feature in `row`, which makes it invalid. */
+  const refuse = (row: number, field: string | null, code: MessageCode, params: Params) => {
+    const preview = previewOf.get(row)!;
+    preview.status = 'invalid';
+    preview.problems.push({ row, field, code, params, severity: 'error' });
+  };
   const codes = new Map<string, number>();
   const names = new Map<string, number>();
   // Counted first, so that a file too big in all is refused before any feature's geometry is examined;
@@ -435,53 +728,58 @@ export async function importRegions(
     .filter((n) => n <= REGION_LIMITS.maxVertices)
     .reduce((a, b) => a + b, 0);
   if (vertices > limits.vertices)
-    throw new ImportError(
-      `The file has ${vertices} positions in all; a boundary file may have at most ${limits.vertices} (simplify it, e.g. mapshaper -simplify 10%)`,
-    );
+    throw new ImportError({ code: 'file.tooManyVertices', params: { count: vertices, max: limits.vertices } });
   let comparisons: number = limits.comparisons;
   for (const row of rows) {
-    const problems: string[] = [];
     const name = pick(row.values, ['name', '名称']);
     const code = pick(row.values, ['code', '代码', '统计代码']);
+    const preview: RowPreview = { row: row.row, status: 'new', name: shortName(name), problems: [] };
+    previews.push(preview);
+    previewOf.set(row.row, preview);
+    const problem = (field: string, c: MessageCode, params: Params = {}) => refuse(row.row, field, c, params);
     const length = [...name].length;
-    if (!name) problems.push('name is missing');
-    else if (length > limits.nameLength)
-      problems.push(`name is ${length} characters long; at most ${limits.nameLength}`);
-    else if (/\p{Cc}/u.test(name)) problems.push('name contains a control character');
-    else if (names.has(name)) problems.push(`name ${name} appears twice (also feature ${names.get(name)})`);
+    if (!name) problem('name', 'value.missing', { field: 'name' });
+    else if (length > limits.nameLength) problem('name', 'value.tooLong', { field: 'name', max: limits.nameLength });
+    else if (/\p{Cc}/u.test(name)) problem('name', 'region.control');
+    else if (names.has(name)) problem('name', 'region.nameTwice', { name, other: names.get(name)! });
     if (name && !names.has(name)) names.set(name, row.row);
-    if (!/^[0-9]{12}$/.test(code)) problems.push(`code "${shortName(code)}" is not a 12-digit statistics code`);
-    else if (codes.has(code)) problems.push(`code ${code} appears twice (also feature ${codes.get(code)})`);
+    if (!/^[0-9]{12}$/.test(code)) problem('code', 'region.codeInvalid', { value: shortName(code) });
+    else if (codes.has(code)) problem('code', 'region.codeTwice', { value: code, other: codes.get(code)! });
     else if (levelOf.has(code) && levelOf.get(code) !== 'township')
-      problems.push(`code ${code} is already a ${levelOf.get(code)}, not a township`);
+      problem('code', 'region.codeTaken', { value: code, level: levelOf.get(code)! });
     if (!codes.has(code)) codes.set(code, row.row);
     const check = checkAreaGeometry(row.geometry, {
       ...REGION_LIMITS,
       maxComparisons: Math.min(REGION_LIMITS.maxComparisons, comparisons),
     });
     comparisons -= check.comparisons;
-    problems.push(...check.problems);
+    for (const detail of check.problems) problem('geometry', 'region.geometry', { detail });
     if (check.geometry && reference) {
       const box = bboxOf(check.geometry);
       const beyond = beyondM(box, reference.box);
       if (beyond > reference.marginM)
-        problems.push(
-          `lies outside ${reference.what}: it reaches ${Math.round(beyond / 1000)} km beyond ${reference.what}'s extent (${formatBox(reference.box)})`,
-        );
+        problem('geometry', 'region.outside', {
+          what: reference.what,
+          km: Math.round(beyond / 1000),
+          box: formatBox(reference.box),
+        });
     }
-    if (problems.length) errors.push(featureError(row.row, name, problems));
-    else valid.push({ row: row.row, code, name, geometry: check.geometry!, box: bboxOf(check.geometry!) });
+    if (preview.status !== 'invalid') {
+      valid.push({ row: row.row, code, name, geometry: check.geometry!, box: bboxOf(check.geometry!) });
+      const old = before.get(code);
+      if (old)
+        preview.status = old.name === name && old.geometry === JSON.stringify(check.geometry) ? 'unchanged' : 'updated';
+    }
   }
   const districts = new Set(valid.map((v) => v.code.slice(0, 6)));
-  if (districts.size > 1)
-    errors.push({ row: 1, message: `townships of more than one county (${[...districts].join(', ')}) in one file` });
+  if (districts.size > 1) refuse(previews[0].row, 'code', 'region.counties', { counties: [...districts].join(', ') });
   // Names are how station and population files name townships: one township per name.
   if (mode === 'merge')
     for (const v of valid) {
       const other = existing.find(
         (r) => r.level === 'township' && r.name === v.name && r.code !== v.code && !codes.has(r.code),
       );
-      if (other) errors.push(featureError(v.row, v.name, [`name ${v.name} is already township ${other.code}'s`]));
+      if (other) refuse(v.row, 'name', 'region.nameTaken', { name: v.name, code: other.code });
     }
   if (!reference && valid.length) {
     // No district boundary, no network: the townships (with those kept) must lie near one another.
@@ -498,19 +796,27 @@ export async function importRegions(
     for (const v of valid) {
       const reach = reachM(v.box, lon, lat);
       if (reach > limits.spanRadiusM)
-        errors.push(
-          featureError(v.row, v.name, [
-            `reaches ${Math.round(reach / 1000)} km from the middle of the townships (${lon.toFixed(3)}, ${lat.toFixed(3)}); a district's townships must lie within ${limits.spanRadiusM / 1000} km of it`,
-          ]),
-        );
+        refuse(v.row, 'geometry', 'region.farAway', {
+          km: Math.round(reach / 1000),
+          lon: lon.toFixed(3),
+          lat: lat.toFixed(3),
+          max: limits.spanRadiusM / 1000,
+        });
     }
   }
-  errors.sort((a, b) => a.row - b.row);
-  if (errors.length)
-    throw new ImportError(
-      `${new Set(errors.map((e) => e.row)).size} of ${rows.length} features are invalid; nothing was imported`,
-      errors.slice(0, 200),
-    );
+  const counts = countsOf(previews);
+  const removedCodes = new Set(existing.filter((r) => r.level === 'township' && !codes.has(r.code)).map((r) => r.code));
+  const answer = {
+    kind: 'regions' as const,
+    encoding,
+    counts,
+    unchanged: counts.unchanged,
+    ...previewRows(previews),
+    ...(mode === 'replace' ? { removed: removedCodes.size } : {}),
+  };
+  if (options.dryRun) return { ...answer, created: 0, updated: 0, dryRun: true };
+  rejectIfErrors(previews, rows.length, 'features');
+  const kept = new Set(valid.filter((v) => previewOf.get(v.row)!.status !== 'unchanged').map((v) => v.code));
 
   const districtCode = `${[...districts][0]}000000`;
   const now = new Date().toISOString();
@@ -542,7 +848,7 @@ export async function importRegions(
     }
     let created = 0;
     let updated = 0;
-    for (const t of valid) {
+    for (const t of valid.filter((v) => kept.has(v.code))) {
       // Inside the township however it is shaped (a vertex mean falls outside a C-shaped one).
       const label = labelPoint(t.geometry);
       const values = {
@@ -565,21 +871,23 @@ export async function importRegions(
         created++;
       }
     }
-    if (mode === 'merge') return { kind: 'regions' as const, created, updated };
-
-    const removed = new Set(existing.filter((r) => r.level === 'township' && !codes.has(r.code)).map((r) => r.code));
+    const detail = { encoding, format, mode, counts, created, updated };
+    if (mode === 'merge') {
+      await audit(trx, options, 'regions', detail);
+      return { ...answer, created, updated, dryRun: false };
+    }
+    const removed = removedCodes;
     let relocated: Relocation;
     try {
       relocated = await relocateToTownships(trx, valid, removed, 'all', now);
     } catch (err) {
       if (err instanceof UnplacedStationsError)
-        throw new ImportError(
-          `Nothing was imported: ${err.message}. Add the townships that contain them to the file, or move or delete those stations first`,
-        );
+        throw new ImportError({ code: 'file.unplaced', params: { detail: err.message } });
       throw err;
     }
     for (const code of removed) await trx.deleteFrom('regions').where('code', '=', code).execute();
-    return { kind: 'regions' as const, created, updated, removed: removed.size, relocated };
+    await audit(trx, options, 'regions', { ...detail, removed: removed.size, relocated });
+    return { ...answer, created, updated, removed: removed.size, relocated, dryRun: false };
   });
 }
 
@@ -596,69 +904,88 @@ export async function importPopulation(
   data: Buffer,
   format: TableFormat,
   crs: Crs,
+  options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const C = POPULATION_COLUMNS;
-  const rows = await readTable(data, format, {
+  const { rows, encoding } = await readTableWithEncoding(data, format, {
     columns: { required: [C.name, C.lon, C.lat, C.population], known: Object.values(C).flat() },
   });
-  if (rows.length === 0) throw new ImportError('No rows to import');
+  if (rows.length === 0) throw new ImportError({ code: 'file.noRows' });
   const { townships } = await loadTownships(db);
-  if (townships.length === 0) throw new ImportError('No township boundaries yet: import them first (import-regions)');
-  // A point is tested against a township's polygon only when it lies in its bounding box.
-  const areas = townships
-    .filter((t) => t.geometry)
-    .map((t) => ({ ...t, geometry: t.geometry!, box: bboxOf(t.geometry!) }));
-  const errors: RowError[] = [];
-  const valid: NewPopulationPoint[] = [];
+  if (townships.length === 0) throw new ImportError({ code: 'file.noTownships' });
+  const fixes = new Set(options.fixes ?? []);
+  const previews: RowPreview[] = [];
+  const valid: { preview: RowPreview; point: NewPopulationPoint }[] = [];
   const pacer = new Pacer();
   for (const row of rows) {
     await pacer.tick();
     const v = row.values;
-    const problems: string[] = [];
+    const p = new RowProblems(row.row);
     const name = pick(v, C.name);
-    if (!name) problems.push('名称 name is missing');
-    else if (name.length > 200) problems.push('名称 name is longer than 200 characters');
+    if (!name) p.error('name', 'value.missing', { field: 'name' });
+    else if (name.length > 200) p.error('name', 'value.tooLong', { field: 'name', max: 200 });
     const popRaw = pick(v, C.population);
     const population = Number(popRaw);
     if (!/^[0-9]+$/.test(popRaw) || population > 10_000_000)
-      problems.push(`人口 population "${popRaw}" is not a whole number of people`);
+      p.error('population', 'population.invalid', { value: popRaw });
     const shape = notAPoint(row, v);
-    if (shape) problems.push(shape);
-    const lon = parseCoordinate(pick(v, C.lon), 'lon');
-    const lat = parseCoordinate(pick(v, C.lat), 'lat');
-    if (!shape && typeof lon === 'string') problems.push(lon);
-    if (!shape && typeof lat === 'string') problems.push(lat);
-    let township = null;
-    let point: [number, number] | null = null;
-    if (typeof lon === 'number' && typeof lat === 'number') {
-      const [x, y] = (point = toWgs84(lon, lat, crs));
-      township = areas.find(
-        (t) => x >= t.box[0] && y >= t.box[1] && x <= t.box[2] && y <= t.box[3] && pointInArea(x, y, t.geometry),
-      );
-      if (!township) problems.push(`(${lon}, ${lat}) lies outside every township`);
-    }
-    if (problems.length) errors.push({ row: row.row, message: problems.join('; ') });
-    else
-      valid.push({
+    let placed: ReturnType<typeof placeRow> = null;
+    if (shape) p.error('geometry', 'coord.notPoint', { type: shape });
+    else placed = placeRow(p, pick(v, C.lon), pick(v, C.lat), crs, null, townships, fixes.has('swap'));
+    const preview: RowPreview = { row: row.row, status: 'invalid', name, problems: p.list };
+    previews.push(preview);
+    if (p.failed || !placed) continue;
+    valid.push({
+      preview,
+      point: {
         name,
         kind: /村$/.test(name) ? 'village' : 'community',
-        region_code: township!.code,
-        township_code: township!.code,
-        lon: Math.round(point![0] * 1e7) / 1e7,
-        lat: Math.round(point![1] * 1e7) / 1e7,
+        region_code: placed.township.code,
+        township_code: placed.township.code,
+        lon: Math.round(placed.point[0] * 1e7) / 1e7,
+        lat: Math.round(placed.point[1] * 1e7) / 1e7,
         population,
-      });
+      },
+    });
   }
-  rejectIfErrors(errors, rows.length);
+  // A population file is the whole picture: it replaces the points before it. A row is "unchanged" when a
+  // point of its township has its name, place and people, "updated" when one has its name only.
+  const before = new Map<string, { lon: number; lat: number; population: number }[]>();
+  for (const x of await db
+    .selectFrom('population_points')
+    .select(['name', 'township_code', 'lon', 'lat', 'population'])
+    .execute())
+    before.set(`${x.township_code}|${x.name}`, [...(before.get(`${x.township_code}|${x.name}`) ?? []), x]);
+  let matched = 0;
+  for (const { preview, point } of valid) {
+    const same = before.get(`${point.township_code}|${point.name}`);
+    const k = same?.findIndex((x) => x.lon === point.lon && x.lat === point.lat && x.population === point.population);
+    if (!same?.length) preview.status = 'new';
+    else {
+      same.splice(k !== undefined && k >= 0 ? k : 0, 1);
+      preview.status = k !== undefined && k >= 0 ? 'unchanged' : 'updated';
+      matched++;
+    }
+  }
+  const counts = countsOf(previews);
+  const total = [...before.values()].reduce((n, list) => n + list.length, 0) + matched;
+  const answer = {
+    kind: 'population' as const,
+    encoding,
+    counts,
+    unchanged: counts.unchanged,
+    ...previewRows(previews),
+  };
+  if (options.dryRun) return { ...answer, created: 0, updated: 0, replaced: total, dryRun: true };
+  rejectIfErrors(previews, rows.length);
   const sums = new Map<string, number>();
-  for (const p of valid) sums.set(p.township_code, (sums.get(p.township_code) ?? 0) + p.population);
+  for (const { point: p } of valid) sums.set(p.township_code, (sums.get(p.township_code) ?? 0) + p.population);
   const fields = ['name', 'kind', 'region_code', 'township_code', 'lon', 'lat', 'population'] as const;
-  const staged = valid.map((p) => fields.map((f) => p[f]));
+  const staged = valid.map(({ point }) => fields.map((f) => point[f]));
   return withStagedRows(
     db,
     { like: 'population_points', columns: fields, rows: staged },
     async (trx, table, slices) => {
-      // A population file is the whole picture: it replaces the points before it.
       const replaced = await trx.deleteFrom('population_points').executeTakeFirst();
       let created = 0;
       await slices(async (lo, hi) => {
@@ -674,12 +1001,9 @@ export async function importPopulation(
           .set({ population: sums.get(t.code) ?? 0 })
           .where('code', '=', t.code)
           .execute();
-      return {
-        kind: 'population' as const,
-        created,
-        updated: 0,
-        replaced: Number(replaced.numDeletedRows),
-      };
+      const summary = { created, updated: 0, replaced: Number(replaced.numDeletedRows) };
+      await audit(trx, options, 'population', { encoding, format, crs, counts, ...summary });
+      return { ...answer, ...summary, dryRun: false };
     },
   );
 }

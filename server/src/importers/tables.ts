@@ -1,16 +1,18 @@
 /**
- * Reading the files planners keep: CSV (UTF-8, with or without BOM; GB18030 is refused with a hint),
- * XLSX (first sheet) and GeoJSON, into rows of trimmed strings keyed by header, each with the row
- * number a spreadsheet shows.
+ * Reading the files planners keep: CSV (UTF-8 with or without BOM, or GBK/GB18030 as Excel writes it on
+ * Chinese Windows: a file that is not valid UTF-8 is read as GB18030, and the answer says which), XLSX (first
+ * sheet) and GeoJSON, into rows of trimmed strings keyed by header, each with the row number a spreadsheet shows.
  *
  * Reading is bounded: rows, columns, cell length and (XLSX) uncompressed size are checked while the file is
  * read, so a file over a limit is refused early, with the limit named, in bounded memory. Reading yields to
  * the event loop every few milliseconds, so other requests are answered meanwhile.
  */
+import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { parse } from 'csv-parse';
 import type ExcelJS from 'exceljs';
 import gcoord from 'gcoord';
+import { render, type Lang, type MessageCode, type Params, type Problem } from './messages.js';
 
 export type TableFormat = 'csv' | 'xlsx' | 'geojson';
 export type Crs = 'wgs84' | 'gcj02' | 'bd09';
@@ -49,14 +51,39 @@ export interface TableRow {
   geometry?: { type: string; coordinates: unknown };
 }
 
-/** A file that cannot be imported as it is: the user's to fix. 400, or 413 for a file over a limit. */
+/** What a message is, as a code and its parameters (see messages.ts). */
+export interface Coded {
+  code: MessageCode;
+  params?: Params;
+}
+
+/**
+ * A file that cannot be imported as it is: the user's to fix. 400, or 413 for a file over a limit. Its
+ * `message` is English for the CLI; `messageIn(lang)` renders it for a page, and `problems` are the rows'.
+ */
 export class ImportError extends Error {
   readonly status: 400 | 413 = 400;
+  readonly coded: Coded | null;
   constructor(
-    message: string,
-    readonly rows: { row: number; message: string }[] = [],
+    message: string | Coded,
+    readonly problems: Problem[] = [],
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : render(message.code, message.params ?? {}, 'cli'));
+    this.coded = typeof message === 'string' ? null : message;
+  }
+
+  /** The message in a language; one written in English only is prefixed in Chinese. */
+  messageIn(lang: Lang): string {
+    if (this.coded) return render(this.coded.code, this.coded.params ?? {}, lang);
+    return lang === 'zh-CN' ? `无法导入：${this.message}` : this.message;
+  }
+
+  /** Each row with its errors, in English (the CLI prints one line per row). */
+  get rows(): { row: number; message: string }[] {
+    const byRow = new Map<number, string[]>();
+    for (const p of this.problems)
+      if (p.severity === 'error') byRow.set(p.row, [...(byRow.get(p.row) ?? []), render(p.code, p.params, 'cli')]);
+    return [...byRow].map(([row, messages]) => ({ row, message: messages.join('; ') }));
   }
 }
 
@@ -101,7 +128,7 @@ export function formatOf(fileName: string, contentType?: string): TableFormat {
   if (lower.endsWith('.csv') || contentType?.startsWith('text/csv')) return 'csv';
   if (lower.endsWith('.xlsx') || contentType?.includes('spreadsheetml')) return 'xlsx';
   if (lower.endsWith('.geojson') || lower.endsWith('.json') || contentType?.includes('json')) return 'geojson';
-  throw new ImportError(`${fileName}: unknown file type; expected .csv, .xlsx or .geojson`);
+  throw new ImportError({ code: 'file.type', params: { name: fileName } });
 }
 
 /** `1 and 3`, `1, 3 and 5` */
@@ -126,21 +153,26 @@ class RowCollector {
   add(row: number, cells: readonly string[]) {
     // Empty rows count too: a million blank lines are refused as quickly as a million rows.
     if (row > this.limits.rows + (this.header ? this.headerRow : 1))
-      throw new ImportLimitError(
-        `row ${fmt(row)}: more than ${fmt(this.limits.rows)} rows below the header; the limit is ${fmt(this.limits.rows)} rows per file (split the file)`,
-      );
+      throw new ImportLimitError({ code: 'limit.rows', params: { row: fmt(row), max: fmt(this.limits.rows) } });
     let last = cells.length;
     while (last > 0 && !cells[last - 1]?.trim()) last--;
     if (last === 0) return; // an empty row
     if (last > this.limits.columns)
-      throw new ImportError(
-        `row ${fmt(row)} has ${last} columns; the limit is ${this.limits.columns} (is the delimiter a comma?)`,
-      );
+      throw new ImportError({
+        code: 'limit.columns',
+        params: { row: fmt(row), count: last, max: this.limits.columns },
+      });
     for (let k = 0; k < last; k++)
       if ((cells[k]?.length ?? 0) > this.limits.cellChars)
-        throw new ImportError(
-          `row ${fmt(row)}, column ${this.header?.[k] ? `"${this.header[k]}"` : k + 1}: a cell of ${fmt(cells[k].length)} characters; the limit is ${fmt(this.limits.cellChars)}`,
-        );
+        throw new ImportError({
+          code: 'limit.cell',
+          params: {
+            row: fmt(row),
+            column: this.header?.[k] ? `"${this.header[k]}"` : k + 1,
+            count: fmt(cells[k].length),
+            max: fmt(this.limits.cellChars),
+          },
+        });
     if (!this.header) {
       this.header = cells.slice(0, last).map((h) => (h ?? '').trim());
       this.headerRow = row;
@@ -160,9 +192,19 @@ class RowCollector {
     header.forEach((h, k) => h && columns.set(h, [...(columns.get(h) ?? []), k + 1]));
     const twice = [...columns].filter(([, at]) => at.length > 1);
     if (twice.length)
-      throw new ImportError(
-        `row ${row}: ${twice.map(([h, at]) => `the header "${h}" appears ${at.length === 2 ? 'twice' : `${at.length} times`} (columns ${listed(at)})`).join('; ')}: keep one of each`,
-      );
+      throw new ImportError({
+        code: 'header.twice',
+        params: {
+          row,
+          detailZh: twice.map(([h, at]) => `“${h}”（第 ${at.join('、')} 列）`).join('、'),
+          detail: twice
+            .map(
+              ([h, at]) =>
+                `the header "${h}" appears ${at.length === 2 ? 'twice' : `${at.length} times`} (columns ${listed(at)})`,
+            )
+            .join('; '),
+        },
+      });
     if (!this.spec) return;
     const expected = this.spec.required.map((names) => names[0]).join(',');
     if (!header.some((h) => this.spec!.known.includes(h))) {
@@ -171,27 +213,47 @@ class RowCollector {
         .map((h) => `"${h}"`)
         .join(', ');
       if (header.some((h) => /^[-+]?\d+(\.\d+)?$/.test(h)))
-        throw new ImportError(
-          `row ${row} looks like data, not a header row (${shown}${header.length > 6 ? ', …' : ''}): ` +
-            `the first row must name the columns, e.g. ${expected}`,
-        );
+        throw new ImportError({
+          code: 'header.looksLikeData',
+          params: { row, shown: `${shown}${header.length > 6 ? ', …' : ''}`, expected },
+        });
     }
     const missing = this.spec.required.filter((names) => !names.some((h) => columns.has(h)));
     if (missing.length)
-      throw new ImportError(
-        `row ${row}: no column ${missing.map(columnName).join(', ')}; ` +
-          `the header row has ${header.filter(Boolean).join(',') || 'nothing'} and needs ${expected}`,
-      );
+      throw new ImportError({
+        code: 'header.missing',
+        params: {
+          row,
+          missing: missing.map((names) => names[0]).join('、'),
+          missingEn: missing.map(columnName).join(', '),
+          has: header.filter(Boolean).join(','),
+          expected,
+        },
+      });
   }
 
   /** The rows, once the file is read: a file with no header row at all is refused here. */
   finish(): TableRow[] {
-    if (!this.header) throw new ImportError('The file is empty');
+    if (!this.header) throw new ImportError({ code: 'file.empty' });
     return this.rows;
   }
 }
 
-async function readCsv(data: Buffer, limits: ImportLimits, spec: ColumnSpec | undefined): Promise<TableRow[]> {
+/** How a file's text was encoded: UTF-8 (with or without BOM), else GB18030 (which includes GBK). */
+export type TextEncoding = 'utf-8' | 'gb18030';
+
+/**
+ * A file that is valid UTF-8 is UTF-8 (a GBK file of Chinese text almost never is); anything else is read as
+ * GB18030, a superset of GBK and GB2312, and refused if it is not that either.
+ */
+export const detectEncoding = (data: Buffer): TextEncoding => (isUtf8(data) ? 'utf-8' : 'gb18030');
+
+async function readCsv(
+  data: Buffer,
+  encoding: TextEncoding,
+  limits: ImportLimits,
+  spec: ColumnSpec | undefined,
+): Promise<TableRow[]> {
   const collector = new RowCollector(limits, spec);
   let row = 0;
   let failure: unknown = null;
@@ -213,14 +275,20 @@ async function readCsv(data: Buffer, limits: ImportLimits, spec: ColumnSpec | un
   parser.on('error', (err: Error & { code?: string }) => {
     failure ??=
       err.code === 'CSV_MAX_RECORD_SIZE'
-        ? new ImportError(`row ${fmt(row + 1)}: a cell longer than ${fmt(limits.cellChars)} characters (the limit)`)
-        : new ImportError(`Unreadable CSV at row ${fmt(row + 1)}: ${err.message}`);
+        ? new ImportError({
+            code: 'limit.cell',
+            params: { row: fmt(row + 1), count: `> ${fmt(limits.cellChars)}`, max: fmt(limits.cellChars) },
+          })
+        : new ImportError({
+            code: 'file.unreadable',
+            params: { format: 'CSV', row: fmt(row + 1), detail: err.message },
+          });
   });
   const finished = new Promise<void>((resolve) => parser.on('finish', resolve).on('error', () => resolve()));
-  // Strict UTF-8: a GBK/GB18030 file from Excel fails here instead of turning into replacement characters.
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const notUtf8 = () =>
-    new ImportError('The CSV is not UTF-8 (perhaps GBK/GB18030 from Excel): save it as "CSV UTF-8" and try again');
+  // Strict: bytes that are not of the encoding fail here instead of turning into replacement characters.
+  const decoder = new TextDecoder(encoding, { fatal: true });
+  const notUtf8 = () => new ImportError({ code: 'file.encoding' });
+  let first = true;
   const pacer = new Pacer();
   // In 2 kB pieces: csv-parse builds an error object (some 15-25 µs) for each row of another width than the
   // first, even when told to let it pass, so a piece of 2,048 empty lines holds the event loop 30-50 ms.
@@ -230,6 +298,11 @@ async function readCsv(data: Buffer, limits: ImportLimits, spec: ColumnSpec | un
       text = decoder.decode(data.subarray(i, i + (1 << 11)), { stream: true });
     } catch {
       throw notUtf8();
+    }
+    // The UTF-8 decoder drops a BOM itself; a GB18030 one would keep the character.
+    if (first && text) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
     }
     parser.write(text);
     await pacer.tick();
@@ -317,7 +390,10 @@ async function readXlsx(data: Buffer, limits: ImportLimits, spec: ColumnSpec | u
     }
   } catch (err) {
     if (err instanceof ImportError) throw err;
-    throw new ImportError(`Unreadable XLSX: ${(err as Error).message}`);
+    throw new ImportError({
+      code: 'file.unreadable',
+      params: { format: 'XLSX', row: null, detail: (err as Error).message },
+    });
   } finally {
     source.destroy();
   }
@@ -345,12 +421,15 @@ function nestedDeeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
-async function readGeoJson(data: Buffer, limits: ImportLimits): Promise<TableRow[]> {
+async function readGeoJson(data: Buffer, encoding: TextEncoding, limits: ImportLimits): Promise<TableRow[]> {
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
+    json = JSON.parse(new TextDecoder(encoding, { fatal: true }).decode(data).replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new ImportError(`Unreadable GeoJSON: ${(err as Error).message}`);
+    throw new ImportError({
+      code: 'file.unreadable',
+      params: { format: 'GeoJSON', row: null, detail: (err as Error).message },
+    });
   }
   const collection = json as { type?: unknown; features?: unknown } | null;
   if (
@@ -359,21 +438,28 @@ async function readGeoJson(data: Buffer, limits: ImportLimits): Promise<TableRow
     collection.type !== 'FeatureCollection' ||
     !Array.isArray(collection.features)
   )
-    throw new ImportError(`GeoJSON: expected a FeatureCollection with a features array, not ${kindOf(json)}`);
+    throw new ImportError({ code: 'file.notCollection', params: { kind: kindOf(json) } });
   const features = collection.features as unknown[];
   if (features.length > limits.rows)
-    throw new ImportLimitError(
-      `GeoJSON: ${fmt(features.length)} features; the limit is ${fmt(limits.rows)} per file (split the file)`,
-    );
+    throw new ImportLimitError({
+      code: 'limit.features',
+      params: { count: fmt(features.length), max: fmt(limits.rows) },
+    });
   const rows: TableRow[] = [];
-  const broken: { row: number; message: string }[] = [];
+  const broken: Problem[] = [];
   const pacer = new Pacer();
   for (let i = 0; i < features.length; i++) {
     await pacer.tick();
     const f = features[i] as { type?: unknown; properties?: unknown; geometry?: unknown } | null;
     const problems: string[] = [];
     if (!f || typeof f !== 'object' || Array.isArray(f) || f.type !== 'Feature') {
-      broken.push({ row: i + 1, message: `feature ${i + 1} is not a GeoJSON Feature (it is ${kindOf(f)})` });
+      broken.push({
+        row: i + 1,
+        field: null,
+        code: 'feature.notFeature',
+        params: { row: i + 1, kind: kindOf(f) },
+        severity: 'error',
+      });
       continue;
     }
     const props = f.properties ?? {};
@@ -411,12 +497,19 @@ async function readGeoJson(data: Buffer, limits: ImportLimits): Promise<TableRow
         problems.push('geometry.coordinates are nested more than 4 arrays deep');
       else geometry = { type: g.type, coordinates: g.coordinates };
     }
-    if (problems.length) broken.push({ row: i + 1, message: `feature ${i + 1}: ${problems.join('; ')}` });
+    if (problems.length)
+      broken.push({
+        row: i + 1,
+        field: null,
+        code: 'feature.problem',
+        params: { row: i + 1, name: null, detail: problems.join('; ') },
+        severity: 'error',
+      });
     else rows.push({ row: i + 1, values, geometry });
   }
   if (broken.length)
     throw new ImportError(
-      `GeoJSON: ${broken.length} of ${features.length} features are unreadable; nothing was imported`,
+      { code: 'features.unreadable', params: { invalid: broken.length, total: features.length } },
       broken.slice(0, 200),
     );
   return rows;
@@ -427,14 +520,25 @@ async function readGeoJson(data: Buffer, limits: ImportLimits): Promise<TableRow
  * `options.columns` so are missing required columns and a first row that is data rather than names.
  */
 export async function readTable(data: Buffer, format: TableFormat, options: ReadOptions = {}): Promise<TableRow[]> {
+  return (await readTableWithEncoding(data, format, options)).rows;
+}
+
+/** The same, with the text encoding the file was read in (an XLSX is always UTF-8 inside). */
+export async function readTableWithEncoding(
+  data: Buffer,
+  format: TableFormat,
+  options: ReadOptions = {},
+): Promise<{ rows: TableRow[]; encoding: TextEncoding }> {
   const limits = { ...IMPORT_LIMITS, ...options.limits };
   if (data.length > limits.fileBytes)
-    throw new ImportLimitError(
-      `The file is ${fmt(Math.ceil(data.length / 2 ** 20))} MB; the limit is ${fmt(limits.fileBytes / 2 ** 20)} MB`,
-    );
-  if (format === 'csv') return readCsv(data, limits, options.columns);
-  if (format === 'xlsx') return readXlsx(data, limits, options.columns);
-  return readGeoJson(data, limits);
+    throw new ImportLimitError({
+      code: 'limit.file',
+      params: { mb: fmt(Math.ceil(data.length / 2 ** 20)), max: fmt(limits.fileBytes / 2 ** 20) },
+    });
+  if (format === 'xlsx') return { rows: await readXlsx(data, limits, options.columns), encoding: 'utf-8' };
+  const encoding = detectEncoding(data);
+  if (format === 'csv') return { rows: await readCsv(data, encoding, limits, options.columns), encoding };
+  return { rows: await readGeoJson(data, encoding, limits), encoding };
 }
 
 /** The first non-empty value among the header names given (Chinese first, then English). */
@@ -453,11 +557,12 @@ export function toWgs84(lon: number, lat: number, crs: Crs): [number, number] {
   return [x, y];
 }
 
-export function parseCoordinate(raw: string, name: 'lon' | 'lat'): number | string {
-  if (raw === '') return `${name === 'lon' ? '经度 lon' : '纬度 lat'} is missing`;
+/** A coordinate of a row: the number, or what is wrong with it. */
+export function parseCoordinate(raw: string, name: 'lon' | 'lat'): number | Coded {
+  if (raw === '') return { code: 'value.missing', params: { field: name } };
   const v = Number(raw);
   const max = name === 'lon' ? 180 : 90;
   if (!Number.isFinite(v) || Math.abs(v) > max)
-    return `${name === 'lon' ? '经度 lon' : '纬度 lat'} "${raw}" is not a number within ±${max}`;
+    return { code: 'coord.invalid', params: { field: name, value: raw, max } };
   return v;
 }
