@@ -45,9 +45,9 @@ export const RATE_LIMIT_DEFAULTS = {
   'station-area': 600,
   /** GET /api/service-areas: every station's area. */
   'service-areas': 120,
-  /** GET /api/coverage, /gaps, /partition, /export, /gaps.geojson, counted together. */
+  /** GET /api/coverage, /gaps, /partition, /export, /uncovered.csv, /gaps.geojson, counted together. */
   coverage: 300,
-  /** POST /api/coverage/scenario: the what-if. */
+  /** POST /api/coverage/scenario and GET /api/scenarios/:id/coverage: the what-if, counted together. */
   scenario: 120,
   /** GET and POST /api/siting/suggestions */
   siting: 60,

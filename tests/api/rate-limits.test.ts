@@ -28,15 +28,16 @@ describe.each(testDialects)('rate limits on heavy routes on %s', (dialect) => {
 
   const scenario = (headers: Record<string, string> = {}, remoteAddress = '127.0.0.1') =>
     t.app.inject({ method: 'POST', url: '/api/coverage/scenario', payload: what, headers, remoteAddress });
+  const publicCoverage = (remoteAddress: string) => t.app.inject({ url: '/api/coverage', remoteAddress });
 
   it('answers 429 past the limit, with retry-after and a bilingual message, per address', async () => {
-    for (let k = 0; k < 3; k++) {
-      const ok = await scenario({}, '10.0.0.1');
+    for (let k = 0; k < 2; k++) {
+      const ok = await publicCoverage('10.0.0.1');
       expect(ok.statusCode, ok.body).toBe(200);
-      expect(ok.headers['x-ratelimit-limit']).toBe('3');
-      expect(ok.headers['x-ratelimit-remaining']).toBe(String(2 - k));
+      expect(ok.headers['x-ratelimit-limit']).toBe('2');
+      expect(ok.headers['x-ratelimit-remaining']).toBe(String(1 - k));
     }
-    const refused = await scenario({}, '10.0.0.1');
+    const refused = await publicCoverage('10.0.0.1');
     expect(refused.statusCode).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
@@ -44,17 +45,37 @@ describe.each(testDialects)('rate limits on heavy routes on %s', (dialect) => {
       error: { code: 'TOO_MANY_REQUESTS', message: expect.stringMatching(/^请求过于频繁.*Too many requests/) },
     });
     // Another address has its own count.
-    expect((await scenario({}, '10.0.0.2')).statusCode).toBe(200);
+    expect((await publicCoverage('10.0.0.2')).statusCode).toBe(200);
   });
 
-  it('counts a logged-in user by the session, not the address', async () => {
+  it('counts a logged-in user by the session, not the address, and a refused login not at all', async () => {
     const planner = await loginCookie(t.app, 'planner', t.accounts.planner.password);
-    const organizer = await loginCookie(t.app, 'organizer', t.accounts.organizer.password);
-    for (let k = 0; k < 3; k++) expect((await scenario({ cookie: planner }, '10.0.1.1')).statusCode).toBe(200);
+    const admin = await loginCookie(t.app, 'admin', t.accounts.admin.password);
+    for (let k = 0; k < 3; k++) {
+      const ok = await scenario({ cookie: planner }, '10.0.1.1');
+      expect(ok.statusCode, ok.body).toBe(200);
+      expect(ok.headers['x-ratelimit-remaining']).toBe(String(2 - k));
+    }
     expect((await scenario({ cookie: planner }, '10.0.1.2')).statusCode).toBe(429);
-    // Same address, another user; and the address itself, logged out, has not been counted.
-    expect((await scenario({ cookie: organizer }, '10.0.1.1')).statusCode).toBe(200);
-    expect((await scenario({}, '10.0.1.1')).statusCode).toBe(200);
+    // Same address, another user.
+    expect((await scenario({ cookie: admin }, '10.0.1.1')).statusCode).toBe(200);
+    // The what-if needs a planner: the public is refused before anything is counted.
+    for (let k = 0; k < 4; k++) expect((await scenario({}, '10.0.1.3')).statusCode).toBe(401);
+    // A saved scenario's what-if counts with the posted one.
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/scenarios',
+      headers: { cookie: admin },
+      payload: { name: 'rate limit', remove: what.remove },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const saved = await t.app.inject({
+      url: `/api/scenarios/${created.json().id}/coverage?gaps=false`,
+      headers: { cookie: admin },
+      remoteAddress: '10.0.1.4',
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.headers['x-ratelimit-remaining']).toBe('1');
   });
 
   it('limits each heavy route by its own setting, and leaves the other routes alone', async () => {
@@ -67,7 +88,7 @@ describe.each(testDialects)('rate limits on heavy routes on %s', (dialect) => {
     expect((await coverage('/api/coverage')).statusCode).toBe(200);
     expect((await coverage('/api/coverage')).statusCode).toBe(429);
     // The coverage routes count together.
-    expect((await coverage('/api/coverage/export?format=csv')).statusCode).toBe(429);
+    expect((await coverage('/api/coverage/gaps')).statusCode).toBe(429);
     // Light routes carry no limit.
     for (let k = 0; k < 5; k++) {
       const res = await t.app.inject({ url: '/api/stations?level=center', remoteAddress: '10.0.2.1' });
@@ -92,6 +113,10 @@ describe('rate limit settings', () => {
     for (const url of ['/api/coverage', '/api/coverage/gaps', '/api/coverage/partition', '/api/coverage/export'])
       expect(heavyRoute(url)).toBe('coverage');
     expect(heavyRoute('/api/coverage/scenario')).toBe('scenario');
+    expect(heavyRoute('/api/scenarios/:id/coverage')).toBe('scenario');
+    expect(heavyRoute('/api/coverage/uncovered.csv')).toBe('coverage');
+    for (const url of ['/api/scenarios', '/api/scenarios/:id', '/api/scenarios/:id/adopt'])
+      expect(heavyRoute(url)).toBeNull();
     expect(heavyRoute('/api/siting/suggestions')).toBe('siting');
     expect(heavyRoute('/api/nearby')).toBe('nearby');
     expect(heavyRoute('/api/heatmap')).toBe('heatmap');

@@ -133,7 +133,8 @@ export function heavyRoute(url: string): HeavyRoute | null {
   if (url === '/api/nearby') return 'nearby';
   if (url === '/api/stations/:id/service-area') return 'station-area';
   if (url === '/api/service-areas') return 'service-areas';
-  if (url === '/api/coverage/scenario') return 'scenario';
+  // The what-if, posted or of a saved scenario.
+  if (url === '/api/coverage/scenario' || url === '/api/scenarios/:id/coverage') return 'scenario';
   if (url === '/api/coverage' || url.startsWith('/api/coverage/')) return 'coverage';
   if (url.startsWith('/api/siting/')) return 'siting';
   if (url === '/api/heatmap') return 'heatmap';

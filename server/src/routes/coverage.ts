@@ -1,13 +1,18 @@
-/** Coverage, gaps, the service partition, what-if scenarios and new-site suggestions (reads public). */
+/**
+ * Coverage, gaps, the service partition, what-if scenarios and new-site suggestions. The coverage
+ * figures, gaps and partition are public; the what-if, the suggestions (seconds of work each) and the
+ * downloads need a planner or admin login.
+ */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TRAVEL_MODES } from '../geo/osm.js';
 import { STATION_LEVELS, type StationLevel } from '../db/schema.js';
 import type { CoverageParams } from '../network/coverage-service.js';
 import { DEFAULT_COVERAGE_LEVELS } from '../network/coverage-cache.js';
 import { scenarioAnswer } from '../network/scenario-answer.js';
-import { coverageTableCsv, coverageTableXlsx } from '../network/coverage-export.js';
-import { minutesOverLimit } from '../network/limits.js';
+import { coverageTableCsv, coverageTableXlsx, uncoveredCsv, uncoveredRows } from '../network/coverage-export.js';
+import { MAX_MINUTES, minutesOverLimit } from '../network/limits.js';
 import { badRequest } from '../plugins/errors.js';
+import { requireRole } from '../plugins/auth.js';
 import {
   CommaList,
   GEOJSON,
@@ -20,6 +25,7 @@ import {
   errorWhen,
   errors,
   mediaResponse,
+  sessionFor,
 } from './schemas.js';
 import {
   CoverageResponse,
@@ -40,6 +46,11 @@ const coverageErrors = {
   409: NoNetworkError,
   422: errorWhen('EXTENT_TOO_LARGE: the townships within the street network’s reach span more than 25,000 km²'),
 };
+
+/** The computing and downloading routes: a planner's or an admin's session, checked before any work. */
+const PLANNERS = ['planner', 'admin'] as const;
+const planners = { onRequest: requireRole(...PLANNERS) };
+const plannerErrors = { ...coverageErrors, ...errors(401, 403) };
 
 const LevelList = CommaList(STATION_LEVELS, 'levels that count, default center,institute,station');
 const Common = {
@@ -71,6 +82,18 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
 
   const saved = (params: CoverageParams) => app.coverage.saved(params);
+
+  /**
+   * The uncovered places for these parameters, ranked, with their minutes from a run of the same
+   * stations at the mode's longest budget (cached like any run) and their village codes.
+   */
+  const uncoveredOf = async (params: CoverageParams) => {
+    const run = await saved(params);
+    const far =
+      params.minutes >= MAX_MINUTES[params.mode] ? run : await saved({ ...params, minutes: MAX_MINUTES[params.mode] });
+    const codes = await app.db.selectFrom('population_points').select(['id', 'region_code']).execute();
+    return uncoveredRows(run, far, new Map(codes.map((c) => [c.id, c.region_code])));
+  };
   const json = 'application/json; charset=utf-8';
 
   app.get(
@@ -123,16 +146,18 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/coverage/gaps.geojson',
     {
+      ...planners,
       schema: {
-        summary: 'Gap polygons as a GeoJSON file to download',
+        summary: 'Gap polygons as a GeoJSON file to download (planner, admin)',
         tags: [TAGS.coverage],
         operationId: 'downloadCoverageGaps',
+        ...sessionFor(PLANNERS),
         querystring: Type.Object({ ...Common, region: Type.Optional(RegionCode) }, { additionalProperties: false }),
         response: {
           200: mediaResponse('gaps-<minutes>min.geojson (Content-Disposition: attachment)', {
             [GEOJSON]: GapCollection,
           }),
-          ...coverageErrors,
+          ...plannerErrors,
         },
       },
     },
@@ -176,31 +201,37 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/coverage/export',
     {
+      ...planners,
       schema: {
-        summary: 'The coverage table as CSV or XLSX',
+        summary: 'The coverage table as CSV, or as XLSX with the uncovered villages as a second sheet (planner, admin)',
         tags: [TAGS.coverage],
         operationId: 'exportCoverage',
+        ...sessionFor(PLANNERS),
         querystring: Type.Object(
           { ...Common, format: Type.Optional(StringEnum(['csv', 'xlsx'] as const)) },
           { additionalProperties: false },
         ),
         response: {
           200: mediaResponse('coverage-<minutes>min.csv or .xlsx (Content-Disposition: attachment)', {
-            'text/csv': Type.String({ description: 'UTF-8, one row per township and a total row' }),
+            'text/csv': Type.String({
+              description: 'UTF-8 with a BOM, the header row first, one row per township and a total row; codes quoted',
+            }),
             [XLSX]: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }),
           }),
-          ...coverageErrors,
+          ...plannerErrors,
         },
       },
     },
     async (request, reply) => {
-      const summary = app.coverage.summary(await saved(paramsOf(request.query)));
+      const params = paramsOf(request.query);
+      const run = await saved(params);
+      const summary = app.coverage.summary(run);
       const name = `coverage-${summary.minutes}min`;
       if ((request.query.format ?? 'csv') === 'xlsx') {
         return reply
           .header('content-type', XLSX)
           .header('content-disposition', `attachment; filename="${name}.xlsx"`)
-          .send(await coverageTableXlsx(summary));
+          .send(await coverageTableXlsx(summary, await uncoveredOf(params)));
       }
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
@@ -209,15 +240,48 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.get(
+    '/coverage/uncovered.csv',
+    {
+      ...planners,
+      schema: {
+        summary: 'The uncovered villages and communities, most people first, as CSV (planner, admin)',
+        tags: [TAGS.coverage],
+        operationId: 'exportUncovered',
+        ...sessionFor(PLANNERS),
+        querystring: Type.Object(Common, { additionalProperties: false }),
+        response: {
+          200: mediaResponse('uncovered-<minutes>min.csv (Content-Disposition: attachment)', {
+            'text/csv': Type.String({
+              description:
+                'UTF-8 with a BOM, the header row first: 村庄/社区, 类型, 乡镇/街道, 统计代码 (quoted text), 人口, ' +
+                '到最近站点(分钟) (a number; 超过N分钟 beyond the mode’s longest budget; 不可达 farther than 500 m from every street)',
+            }),
+          }),
+          ...plannerErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const params = paramsOf(request.query);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="uncovered-${params.minutes}min.csv"`)
+        .send(uncoveredCsv(await uncoveredOf(params)));
+    },
+  );
+
   const Point = Type.Object({ lon: Lon, lat: Lat }, { additionalProperties: false });
   app.post(
     '/coverage/scenario',
     {
+      ...planners,
       schema: {
         summary:
-          'What-if: coverage with stations added, moved or switched off, against the saved state; writes nothing',
+          'What-if: coverage with stations added, moved or switched off, against the saved state, and what changes; writes nothing (planner, admin)',
         tags: [TAGS.coverage],
         operationId: 'evaluateScenario',
+        ...sessionFor(PLANNERS),
         body: Type.Object(
           {
             add: Type.Optional(
@@ -249,7 +313,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: ScenarioResponse, ...coverageErrors },
+        response: { 200: ScenarioResponse, ...plannerErrors },
       },
     },
     async (request, reply) => {
@@ -277,12 +341,14 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/siting/suggestions',
     {
+      ...planners,
       schema: {
-        summary: 'New-station suggestions (maximal covering, existing stations fixed)',
+        summary: 'New-station suggestions (maximal covering, existing stations fixed) (planner, admin)',
         tags: [TAGS.coverage],
         operationId: 'suggestSites',
+        ...sessionFor(PLANNERS),
         querystring: Type.Object(SitingQuery, { additionalProperties: false }),
-        response: { 200: SuggestionsResponse, ...coverageErrors },
+        response: { 200: SuggestionsResponse, ...plannerErrors },
       },
     },
     async (request) => suggest(request.query, [], 'querystring'),
@@ -290,15 +356,17 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/siting/suggestions',
     {
+      ...planners,
       schema: {
-        summary: 'New-station suggestions with the planner’s own candidate sites',
+        summary: 'New-station suggestions with the planner’s own candidate sites (planner, admin)',
         tags: [TAGS.coverage],
         operationId: 'suggestSitesFromCandidates',
+        ...sessionFor(PLANNERS),
         body: Type.Object(
           { ...SitingQuery, candidates: Type.Array(Point, { maxItems: 500 }) },
           { additionalProperties: false },
         ),
-        response: { 200: SuggestionsResponse, ...coverageErrors },
+        response: { 200: SuggestionsResponse, ...plannerErrors },
       },
     },
     async (request) => suggest(request.body, request.body.candidates, 'body'),
