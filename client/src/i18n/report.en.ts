@@ -3,7 +3,8 @@ import type zh from './report.zh-CN';
 /** English messages of the report area, key for key as in report.zh-CN.ts. */
 const en: typeof zh = {
   exportImage: 'Export image',
-  exportImage2x: 'Export image (2×, for slides)',
+  exportImage2x: 'Export image (2×)',
+  exportImage2xHint: 'Twice the resolution, for slides and large screens',
   exportReport: 'Export report',
   preparing: 'Preparing…',
   failed: 'Export failed: {message}',
@@ -53,7 +54,7 @@ const en: typeof zh = {
   villagesTotal: '{n} places, {people} people.',
   minutesValue: '{n} min',
   unreachableShort: 'over 500 m from a street',
-  noRoute: 'unreachable',
+  beyond: 'over {n} min',
   changes: 'Scenario changes',
   changesNone: 'This report shows the current state, without scenario changes.',
   siteN: 'Proposed site {n}',

@@ -1,7 +1,8 @@
 /** Chinese messages of the report area (merged into zh-CN.ts as `report`). */
 export default {
   exportImage: '导出图片',
-  exportImage2x: '导出图片（2 倍，用于幻灯片）',
+  exportImage2x: '导出图片（2 倍）',
+  exportImage2xHint: '两倍分辨率，适合放入幻灯片或大屏',
   exportReport: '导出报告',
   preparing: '正在生成…',
   failed: '导出失败：{message}',
@@ -51,7 +52,7 @@ export default {
   villagesTotal: '共 {n} 处，{people} 人。',
   minutesValue: '{n} 分钟',
   unreachableShort: '距道路超过 500 米',
-  noRoute: '不可达',
+  beyond: '超过 {n} 分钟',
   changes: '方案调整内容',
   changesNone: '本报告为现状，未包含方案调整。',
   siteN: '拟建站点 {n}',
