@@ -50,6 +50,10 @@ const VALID_BODIES: Record<string, (station: { lon: number; lat: number }) => Re
   renameRegion: () => ({ name: '校验镇' }),
   evaluateScenario: () => ({ remove: [1], gaps: false }),
   suggestSitesFromCandidates: () => ({ candidates: [], k: 1 }),
+  createScenario: (s) => ({ name: '校验方案', add: [{ lon: s.lon, lat: s.lat }] }),
+  updateScenario: () => ({ name: '校验方案' }),
+  duplicateScenario: () => ({}),
+  adoptScenario: () => ({ version: 1 }),
 };
 
 const typesOf = (s: Schema): string[] =>
