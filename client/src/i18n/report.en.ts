@@ -24,9 +24,7 @@ const en: typeof zh = {
   north: 'N',
   legend: 'Legend',
   legendTownship: 'Township population covered {range}',
-  legendUncovered: 'Uncovered village or community',
-  legendGained: 'Covered by the scenario',
-  legendLost: 'No longer covered',
+  legendUncovered: 'Uncovered village or community (larger: more people)',
   mapPage: 'Coverage map',
   summary:
     '{population} people, {covered} of them inside a service circle ({pct}); townships cover {area} km², {areaPct} of it inside a circle; {stations} stations counted.',

@@ -22,9 +22,7 @@ export default {
   north: '北',
   legend: '图例',
   legendTownship: '乡镇人口覆盖率 {range}',
-  legendUncovered: '未覆盖的村/社区',
-  legendGained: '方案新增覆盖',
-  legendLost: '方案失去覆盖',
+  legendUncovered: '未覆盖的村/社区（圆越大人口越多）',
   mapPage: '覆盖地图',
   summary:
     '共 {population} 人，{covered} 人在服务圈内（{pct}）；乡镇面积 {area} km²，服务圈覆盖 {areaPct}；计入站点 {stations} 个。',

@@ -8,13 +8,18 @@ import type { CoverageRegionRow, CoverageTotals, StationLevel } from '../api';
 export interface ReportLegendEntry {
   label: string;
   color: string;
-  /** fill: a shaded area; line: a dashed or solid outline; dot: a circle; icon: a station level's symbol. */
-  shape?: 'fill' | 'line' | 'dot' | 'icon';
-  /** The outline of a fill or a dot, or the line's dashes. */
+  /** fill: a shaded area; line: a street-like line; dot: a circle; icon: a station level's symbol; image: a pin. */
+  shape?: 'fill' | 'line' | 'dot' | 'icon' | 'image';
+  /** The outline of a fill or a dot. */
   stroke?: string;
   dashed?: boolean;
+  /** A fill's thick inner frame (a township's class colour), or its diagonal hatching. */
+  frame?: string;
+  hatch?: string;
   /** For shape 'icon'. */
   level?: StationLevel;
+  /** For shape 'image': an image URL (a data: URL; nothing is fetched). */
+  image?: string;
 }
 
 /** One of the scenario's changes, as the report lists it. */

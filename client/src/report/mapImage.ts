@@ -142,6 +142,16 @@ async function markerImages(container: HTMLElement): Promise<PinImage[]> {
   return pins;
 }
 
+/** The legend's pin images, loaded before a map image is composed (the print path cannot wait for them). */
+const legendImages = new Map<string, HTMLImageElement>();
+async function loadLegendImages(entries: ReportLegendEntry[]): Promise<void> {
+  for (const e of entries)
+    if (e.image && !legendImages.has(e.image)) {
+      const image = await loadImage(e.image);
+      if (image) legendImages.set(e.image, image);
+    }
+}
+
 function font(size: number, weight = 400): string {
   return `${weight} ${size}px ${FAMILY}`;
 }
@@ -163,6 +173,14 @@ function drawSwatch(ctx: CanvasRenderingContext2D, entry: ReportLegendEntry, x: 
   ctx.save();
   if (shape === 'icon' && entry.level) {
     ctx.drawImage(drawStationIcon(entry.level, ratio, 16), x + 2, y - 8, 16, 16);
+  } else if (shape === 'image') {
+    const image = entry.image ? legendImages.get(entry.image) : undefined;
+    if (image) {
+      const aspect = image.naturalWidth / image.naturalHeight || 1;
+      const h = 17;
+      const w = h * aspect;
+      ctx.drawImage(image, x + 10 - w / 2, y - h / 2, w, h);
+    }
   } else if (shape === 'dot') {
     ctx.beginPath();
     ctx.arc(x + 10, y, 5.5, 0, Math.PI * 2);
@@ -182,6 +200,26 @@ function drawSwatch(ctx: CanvasRenderingContext2D, entry: ReportLegendEntry, x: 
   } else {
     ctx.fillStyle = entry.color;
     ctx.fillRect(x, y - 6, 20, 12);
+    if (entry.hatch) {
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(x, y - 6, 20, 12);
+      ctx.clip();
+      ctx.strokeStyle = entry.hatch;
+      ctx.lineWidth = 1.6;
+      for (let k = -12; k < 24; k += 4.5) {
+        ctx.beginPath();
+        ctx.moveTo(x + k, y + 6);
+        ctx.lineTo(x + k + 12, y - 6);
+        ctx.stroke();
+      }
+      ctx.restore();
+    }
+    if (entry.frame) {
+      ctx.lineWidth = 2.5;
+      ctx.strokeStyle = entry.frame;
+      ctx.strokeRect(x + 1.25, y - 4.75, 17.5, 9.5);
+    }
     if (entry.stroke) {
       ctx.lineWidth = 1.2;
       ctx.strokeStyle = entry.stroke;
@@ -304,6 +342,7 @@ export async function composeMapImage(
   shot?: HTMLCanvasElement,
 ): Promise<HTMLCanvasElement> {
   const pins = await markerImages(map.getContainer());
+  await loadLegendImages(input.legend);
   const canvas = composeSync(map, input, t, ratio, shot ?? (await captureMap(map, ratio)), pins);
   return canvas;
 }

@@ -31,6 +31,9 @@ export interface PlanReportContext {
   stationName: (id: number) => string;
   stationAt: (id: number) => [number, number] | null;
   t: Translate;
+  /** The coverage layers drawn now, and the station levels drawn (for the legend). */
+  legendLayers?: readonly string[] | null;
+  drawnLevels?: StationLevel[];
   date?: Date;
 }
 
@@ -90,7 +93,14 @@ export function planReportInput(ctx: PlanReportContext): ReportInput | null {
     uncovered: (plan.shownUncovered?.features ?? [])
       .map((f) => village(f.properties, ctx.townshipName))
       .filter((v): v is ReportVillage => v !== null),
-    legend: planLegend(t, plan.levels, scenario),
+    legend: planLegend(t, {
+      layers: ctx.legendLayers ?? null,
+      minutes: plan.minutes,
+      counted: plan.levels,
+      drawn: ctx.drawnLevels ?? plan.levels,
+      sites: scenario ? plan.added.length : 0,
+      switchedOff: scenario ? plan.removed.size : 0,
+    }),
     dataSource: ctx.demo ? t('report.sourceDemo') : t('report.sourceData'),
     date: ctx.date ?? new Date(),
   };
