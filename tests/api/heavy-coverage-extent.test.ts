@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coverageClip, type LonLatBox } from '../../server/src/geo/coverage.js';
 import { ringAreaM2 } from '../../server/src/geo/polygon.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { loginCookie, startTestApp, type TestApp } from '../support/app.js';
 import { testDialects } from '../support/databases.js';
 
 /** A square ring of `sizeM` metres around a point (closed, counter-clockwise). */
@@ -116,15 +116,21 @@ describe.each(testDialects)('coverage with a township far from the streets, on %
   });
 
   it('keeps what-if and suggestions working', async () => {
+    // Both need a planner.
+    const cookie = await loginCookie(t.app, 'planner', t.accounts.planner.password);
     const scenario = await t.app.inject({
       method: 'POST',
       url: '/api/coverage/scenario',
+      headers: { cookie },
       payload: { minutes: 15, remove: [1] },
     });
     expect(scenario.statusCode, scenario.body).toBe(200);
     const farRow = scenario.json().regions.find((x: { code: string }) => x.code === far.code);
     expect(farRow.areaM2 / ringAreaM2(far.ring)).toBeCloseTo(1, 3);
-    const suggestions = await t.app.inject(`/api/siting/suggestions?k=3&minutes=15&region=${far.code}`);
+    const suggestions = await t.app.inject({
+      url: `/api/siting/suggestions?k=3&minutes=15&region=${far.code}`,
+      headers: { cookie },
+    });
     expect(suggestions.statusCode, suggestions.body).toBe(200);
     // Nothing in the far township is within reach of a street: no site there covers anyone.
     expect(suggestions.json().suggestions).toEqual([]);
