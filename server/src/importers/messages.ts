@@ -93,7 +93,7 @@ const CATALOG = {
   ],
   'coord.crs': [
     (p, l) =>
-      `坐标看起来是 ${crsName(p.crs, l)} 坐标${p.actual ? `（按 WGS-84 读位于${p.actual}，不在${p.township}）` : ''}，请在上方选择坐标系`,
+      `坐标看起来是 ${crsName(p.crs, l)}坐标${p.actual ? `（按 WGS-84 读位于${p.actual}，不在${p.township}）` : ''}，请在上方选择坐标系`,
     (p, l) =>
       `the coordinates look like ${crsName(p.crs, l)}${p.actual ? ` (read as WGS-84 they lie in ${p.actual}, not in ${p.township})` : ''}: choose that coordinate system above`,
     (p, l) =>
