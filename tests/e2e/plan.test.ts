@@ -1,13 +1,14 @@
 /**
  * The planner's view in Chromium: coverage figures and the ranked table render; a planner drags a
- * station, sees the what-if numbers change without anything saved, then saves the move.
+ * station, sees the what-if numbers change without anything saved, then saves the move as a scenario —
+ * which must not move the station (only adopting a scenario does; tests/e2e/scenarios.test.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { loginCookie, startTestApp, type TestApp } from '../support/app.js';
 import { CHROMIUM_ARGS, chromiumOrSkip, mapSettled } from '../support/browser.js';
 
 declare const window: { __practiceMap?: any };
@@ -31,7 +32,7 @@ describe.skipIf(!executablePath)('planner view in Chromium', () => {
     await t?.close();
   });
 
-  it('a planner drags a station, sees coverage change, and saves it', async () => {
+  it('a planner drags a station, sees coverage change, and saves it as a scenario, not as a station', async () => {
     const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
     await page.goto(origin);
     await page.getByTestId('login-open').click();
@@ -88,19 +89,24 @@ describe.skipIf(!executablePath)('planner view in Chromium', () => {
     await mapSettled(page);
     await page.screenshot({ path: path.join(SHOTS, 'plan-what-if.png') });
 
+    await page.getByTestId('scenario-name').fill('东移方案');
     await page.getByTestId('scenario-save').click();
-    await page.waitForFunction(() => !document.querySelector('[data-testid=scenario-delta]'), null, {
-      timeout: 20_000,
-    });
+    await page.waitForURL(/[?&]scenario=\d+/, { timeout: 20_000 });
+    const id = Number(new URL(page.url()).searchParams.get('scenario'));
+    // Saved as a scenario holding the move; the station itself has not moved, and the public coverage is as before.
+    const cookie = await loginCookie(t.app, 'planner', t.accounts.planner.password);
+    const saved = (await t.app.inject({ url: `/api/scenarios/${id}`, headers: { cookie } })).json();
+    expect(saved.name).toBe('东移方案');
+    expect(saved.move).toHaveLength(1);
+    expect(saved.move[0].id).toBe(station.id);
+    expect(saved.move[0].lon).toBeGreaterThan(station.geometry.coordinates[0] + 0.01);
     const after = await t.database.db
       .selectFrom('stations')
       .select(['lon', 'lat'])
       .where('id', '=', station.id)
       .executeTakeFirstOrThrow();
-    expect(after.lon).toBeGreaterThan(station.geometry.coordinates[0] + 0.01);
-    expect((await t.app.inject('/api/coverage')).json().totals.coveredPopulation).not.toBe(
-      base.totals.coveredPopulation,
-    );
+    expect([after.lon, after.lat]).toEqual(station.geometry.coordinates);
+    expect((await t.app.inject('/api/coverage')).json().totals.coveredPopulation).toBe(base.totals.coveredPopulation);
     await page.close();
   });
 });

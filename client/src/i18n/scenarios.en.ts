@@ -44,6 +44,8 @@ const en: typeof zh = {
   switchedOffStation: '{name} (switched off in the scenario)',
   placeSite: 'Add a site on the map',
   placeSiteActive: 'Click the map to place it…',
+  adoptedChanges: 'Adopted changes ({n})',
+  stationClosed: '{name} (closed)',
   site: {
     title: 'Hypothetical site {n}',
     defaultName: 'Proposed site {n}',
@@ -55,7 +57,8 @@ const en: typeof zh = {
     services: 'Services',
     hours: 'Opening hours',
     hoursPlaceholder: 'Mo-Fr 09:00-17:00',
-    hoursHint: 'OpenStreetMap opening_hours syntax, e.g. Mo-Fr 09:00-17:00; Sa 09:00-12:00',
+    hoursHint:
+      'OpenStreetMap opening_hours syntax, e.g. Mo-Fr 09:00-17:00; Sa 09:00-12:00; Chinese wording is offered as a conversion',
     hoursInvalid: 'These hours cannot be read; write them like Mo-Fr 09:00-17:00',
     hoursReads: 'Reads as: {text}',
     hoursConvert: 'Use {value}',

@@ -41,6 +41,8 @@ export default {
   switchedOffStation: '{name}（推演中停用）',
   placeSite: '在地图上添加拟建站点',
   placeSiteActive: '请在地图上点选位置…',
+  adoptedChanges: '已采纳的调整（{n}）',
+  stationClosed: '{name}（已关闭）',
   site: {
     title: '拟建站点 {n}',
     defaultName: '拟建站点 {n}',
@@ -52,7 +54,8 @@ export default {
     services: '服务项目',
     hours: '开放时间',
     hoursPlaceholder: 'Mo-Fr 09:00-17:00',
-    hoursHint: '按 OpenStreetMap opening_hours 格式填写，如 Mo-Fr 09:00-17:00; Sa 09:00-12:00（周一至周五 9:00-17:00）',
+    hoursHint:
+      '格式如 Mo-Fr 09:00-17:00; Sa 09:00-12:00（周一至周五 9:00-17:00，周六 9:00-12:00）；输入中文写法会提示转换',
     hoursInvalid: '无法识别该开放时间，请按 Mo-Fr 09:00-17:00 的格式填写',
     hoursReads: '读作：{text}',
     hoursConvert: '改为 {value}',

@@ -130,8 +130,10 @@ export const usePlanStore = defineStore('plan', () => {
     });
 
   const query = computed(() => `minutes=${minutes.value}&mode=walk&levels=${levels.value.join(',')}`);
+  const readOnly = computed(() => current.value?.adoptedAt != null);
   const hasChanges = computed(() => moves.value.size > 0 || removed.value.size > 0 || added.value.length > 0);
-  const active = computed(() => hasChanges.value && canCompute.value && scenario.value !== null);
+  // An adopted scenario is the saved state now: its changes are history, not a what-if to draw.
+  const active = computed(() => hasChanges.value && canCompute.value && !readOnly.value && scenario.value !== null);
   const shown = computed(() => (active.value ? scenario.value : base.value));
   const gaps = computed(() => (active.value && scenario.value?.gaps ? scenario.value.gaps : baseGaps.value));
   /** The uncovered villages as the map should draw them: with the scenario applied when there is one. */
@@ -141,7 +143,6 @@ export const usePlanStore = defineStore('plan', () => {
   const gained = computed(() => (active.value ? (scenario.value?.gained ?? null) : null));
   const lost = computed(() => (active.value ? (scenario.value?.lost ?? null) : null));
   const villages = computed<VillageChange[]>(() => (active.value ? (scenario.value?.villages ?? []) : []));
-  const readOnly = computed(() => current.value?.adoptedAt != null);
   const incompleteSites = computed(() => added.value.filter((a) => missingFields(a).length > 0).length);
 
   function changes(): ScenarioChangesBody {
@@ -177,7 +178,7 @@ export const usePlanStore = defineStore('plan', () => {
   let pending = false;
   /** Evaluates the draft (never saves it). Only planners and admins may compute. */
   async function runScenario() {
-    if (!hasChanges.value || !canCompute.value) {
+    if (!hasChanges.value || !canCompute.value || readOnly.value) {
       scenario.value = null;
       return;
     }
@@ -332,6 +333,7 @@ export const usePlanStore = defineStore('plan', () => {
   /** After the scenario was adopted elsewhere in the page: the draft becomes read-only. */
   function markAdopted(s: Scenario) {
     fill(s);
+    scenario.value = null;
   }
 
   async function suggest(k = 5) {
