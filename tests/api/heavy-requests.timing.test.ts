@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nearestStations, snapStations } from '../../server/src/geo/nearby.js';
 import { computeServiceArea } from '../../server/src/network/service-areas.js';
 import { shareStationSnaps } from '../../server/src/workers/tasks.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { loginCookie, startTestApp, type TestApp } from '../support/app.js';
 
 const UNLIMITED = {
   isochrone: 0,
@@ -21,6 +21,9 @@ const UNLIMITED = {
   nearby: 0,
   'station-area': 0,
 };
+
+/** The demo planner's session, set before the tests run. */
+let plannerCookie = '';
 
 interface Request {
   method: 'GET' | 'POST';
@@ -48,7 +51,8 @@ async function probeHealthDuring(base: string, nth: (i: number) => Request, forM
       const { method, url, body } = nth(i);
       const res = await fetch(base + url, {
         method,
-        headers: body ? { 'content-type': 'application/json' } : {},
+        // As the planner: the what-if and suggestions need one (the rest ignore it).
+        headers: { cookie: plannerCookie, ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body ? JSON.stringify(body) : undefined,
       });
       answers.push({ status: res.status, body: await res.text() });
@@ -96,6 +100,7 @@ describe('heavy requests on the demo district (sqlite)', () => {
     t = await startTestApp('sqlite', { config: { rateLimits: UNLIMITED } });
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     [lon, lat] = (await t.app.inject('/api/stations?level=center')).json().features[0].geometry.coordinates;
+    plannerCookie = await loginCookie(t.app, 'planner', t.accounts.planner.password);
   });
   afterAll(async () => t?.close());
 
@@ -197,7 +202,7 @@ describe('heavy requests on the demo district (sqlite)', () => {
     ['/api/coverage/partition?minutes=50&mode=ebike', 'querystring.minutes: at most 45 minutes by e-bike'],
     ['/api/siting/suggestions?minutes=40&mode=drive', 'querystring.minutes: at most 30 minutes by car'],
   ])('answers 400 beyond the limit: %s', async (url, message) => {
-    const res = await t.app.inject(at(url));
+    const res = await t.app.inject({ url: at(url), headers: { cookie: plannerCookie } });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message.replace(/'/g, '’')).toContain(message);
   });
@@ -206,6 +211,7 @@ describe('heavy requests on the demo district (sqlite)', () => {
     const scenario = await t.app.inject({
       method: 'POST',
       url: '/api/coverage/scenario',
+      headers: { cookie: plannerCookie },
       payload: { minutes: 35, mode: 'drive', remove: [1] },
     });
     expect(scenario.statusCode).toBe(400);
@@ -213,6 +219,7 @@ describe('heavy requests on the demo district (sqlite)', () => {
     const suggestions = await t.app.inject({
       method: 'POST',
       url: '/api/siting/suggestions',
+      headers: { cookie: plannerCookie },
       payload: { minutes: 50, mode: 'bike', candidates: [] },
     });
     expect(suggestions.statusCode).toBe(400);
@@ -228,6 +235,6 @@ describe('heavy requests on the demo district (sqlite)', () => {
       '/api/siting/suggestions?k=5&minutes=20&mode=walk&levels=center,institute,station',
       '/api/nearby?{at}&limit=5&mode=walk',
     ])
-      expect((await t.app.inject(at(url))).statusCode, url).toBe(200);
+      expect((await t.app.inject({ url: at(url), headers: { cookie: plannerCookie } })).statusCode, url).toBe(200);
   });
 });
