@@ -7,7 +7,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { generateDemo } from '../../server/src/demo/generate.js';
 import { buildStreetGraph } from '../../server/src/geo/graph.js';
-import { startTestApp } from '../support/app.js';
+import { loginCookie, startTestApp } from '../support/app.js';
 import { GEODATA } from '../support/geodata.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -118,12 +118,15 @@ async function coverageBench(grid: OsmData) {
     out.demoStationsCounted = data.stations.filter((s) => params.levels.includes(s.level as 'station')).length;
     out.demoFullCoverage = await time(() => runCoverage(t.app.network!, data, params), 10, 2);
     await t.app.inject('/api/coverage');
+    // The what-if and suggestions need a planner.
+    const cookie = await loginCookie(t.app, 'planner', t.accounts.planner.password);
     const station = data.stations.find((s) => s.level === 'station')!;
     let k = 0;
     const move = (gaps: boolean) => async () => {
       const res = await t.app.inject({
         method: 'POST',
         url: '/api/coverage/scenario',
+        headers: { cookie },
         payload: { move: [{ id: station.id, lon: station.lon + 0.001 * (k++ % 10), lat: station.lat }], gaps },
       });
       if (res.statusCode !== 200) throw new Error(res.body);
@@ -132,7 +135,7 @@ async function coverageBench(grid: OsmData) {
     out.demoWhatIfMoveWithGaps = await time(move(true), 5, 1);
     out.demoSuggestions5 = await time(
       async () => {
-        const res = await t.app.inject('/api/siting/suggestions?k=5');
+        const res = await t.app.inject({ url: '/api/siting/suggestions?k=5', headers: { cookie } });
         if (res.statusCode !== 200) throw new Error(res.body);
       },
       5,
