@@ -40,8 +40,8 @@ describe.each(testDialects)('scenario coverage against an adopted copy on %s', (
   let body: { name: string; add: object[]; move: object[]; remove: number[] };
 
   beforeAll(async () => {
-    here = await startTestApp(dialect);
-    scratch = await startTestApp(dialect);
+    // Two demo installs: on PostgreSQL on a busy machine, more than the default two minutes.
+    [here, scratch] = await Promise.all([startTestApp(dialect), startTestApp(dialect)]);
     cookies = {
       here: await loginCookie(here.app, here.accounts.planner.username, here.accounts.planner.password),
       scratch: await loginCookie(scratch.app, scratch.accounts.planner.username, scratch.accounts.planner.password),
@@ -88,7 +88,7 @@ describe.each(testDialects)('scenario coverage against an adopted copy on %s', (
       ],
       remove: [levelled('station')[5].id, levelled('institute')[1].id, levelled('point')[0].id],
     };
-  });
+  }, 300_000);
   afterAll(async () => {
     await here?.close();
     await scratch?.close();

@@ -368,9 +368,33 @@ describe.each(testDialects)('scenarios on %s', (dialect) => {
       list.filter((f) => ['center', 'institute', 'station'].includes(f.properties.level)).length,
     );
 
+    // Closed is not live anywhere: nearby, service areas, statistics, region counts, new activities.
+    const [rlon, rlat] = removed.geometry.coordinates;
+    const nearby = (await t.app.inject(`/api/nearby?lon=${rlon}&lat=${rlat}&limit=20&levels=station`)).json();
+    expect(nearby.results.map((r: { station: StationFeature }) => r.station.id)).not.toContain(removed.id);
+    expect((await t.app.inject(`/api/stations/${removed.id}/service-area`)).statusCode).toBe(404);
+    const areas = (await t.app.inject('/api/service-areas?levels=station')).json();
+    const areaIds = areas.features.map((f: { properties: { stationId: number } }) => f.properties.stationId);
+    expect(areaIds).not.toContain(removed.id);
+    expect(areaIds).toContain(result.created[0]);
+    const overview = (await t.app.inject('/api/stats/overview')).json();
+    expect(overview.stations.total).toBe(list.length);
+    const district = (await t.app.inject('/api/regions?level=district')).json().features[0];
+    expect(district.properties.stations).toBe(list.length);
+    const activity = await call('POST', '/api/activities', planner, {
+      title: '关闭站点的活动',
+      category: 'theory',
+      stationId: removed.id,
+      startsAt: '2026-11-24T14:00:00+08:00',
+      endsAt: '2026-11-24T16:00:00+08:00',
+    });
+    expect(activity.statusCode).toBe(400);
+    expect(activity.json().error.message).toMatch(/^body\.stationId/);
+
     // Read-only from now on, and never adopted twice.
     expect((await call('POST', `/api/scenarios/${s.id}/adopt`, admin, { version: 2 })).statusCode).toBe(409);
     expect((await call('PATCH', `/api/scenarios/${s.id}`, planner, { name: '改不了' })).statusCode).toBe(409);
+    expect((await call('PATCH', `/api/scenarios/${s.id}`, planner, { remove: [removed.id] })).statusCode).toBe(409);
     expect((await call('DELETE', `/api/scenarios/${s.id}`, planner)).statusCode).toBe(409);
     expect((await call('GET', `/api/scenarios/${s.id}/coverage`, planner)).statusCode).toBe(409);
     expect((await call('GET', `/api/scenarios/${s.id}/adoption`, planner)).statusCode).toBe(409);

@@ -224,7 +224,7 @@ export async function createScenario(
 }
 
 /** Why a write to the scenario was refused: it is gone (404), adopted, or saved since `version` (409). */
-async function refusal(db: Db, id: number, version: number | undefined, doing: string): Promise<HttpError> {
+export async function refusal(db: Db, id: number, version: number | undefined, doing: string): Promise<HttpError> {
   const current = await findScenario(db, id);
   if (!current) return notFound(`No scenario with id ${id}`);
   if (current.adoptedAt)

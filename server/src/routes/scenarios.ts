@@ -21,6 +21,7 @@ import {
   deleteScenario,
   getScenario,
   listScenarios,
+  refusal,
   updateScenario,
   type ScenarioRecord,
 } from '../db/scenarios.js';
@@ -149,6 +150,8 @@ export const scenarioRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const id = request.params.id;
       const current = await getScenario(app.db, id);
       assertMayEdit(request, current);
+      // Read-only once adopted, whatever the edit.
+      if (current.adoptedAt) throw await refusal(app.db, id, undefined, 'edit');
       const b = request.body;
       const name = b.name === undefined ? undefined : nameOf(b.name, 'body.name');
       const changed = b.add !== undefined || b.move !== undefined || b.remove !== undefined;
