@@ -1,6 +1,7 @@
 /** The client's view of the API: fetch helpers and the types it shares with the server (types only). */
 import type { ServiceCategory, StationLevel, Role, RegionLevel, RegionKind } from '../../server/src/db/schema';
 import type { ErrorBody } from '../../server/src/routes/api-types';
+import { i18n } from './i18n';
 
 export type { ServiceCategory, StationLevel, Role, RegionLevel, RegionKind };
 
@@ -21,7 +22,12 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
   const response = await fetch(path, {
     ...rest,
     credentials: 'same-origin',
-    headers: { ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...(rest.headers ?? {}) },
+    headers: {
+      // The server answers messages (imports, errors) in the page's language.
+      'accept-language': String(i18n.global.locale.value),
+      ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(rest.headers ?? {}),
+    },
     body: json !== undefined ? JSON.stringify(json) : rest.body,
   });
   if (!response.ok) {
@@ -57,6 +63,9 @@ export type {
   GapsBody as CoverageGaps,
   PartitionBody as CoveragePartition,
   ScenarioBody as ScenarioSummary,
+  ImportResultBody as ImportResult,
+  ImportProblemBody as ImportProblem,
+  ImportHistoryBody as ImportHistory,
   SuggestionsBody as SuggestionsAnswer,
   HeatmapBody as Heatmap,
   OverviewBody as Overview,

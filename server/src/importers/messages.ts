@@ -281,6 +281,10 @@ export function render(code: MessageCode, params: Params, lang: Lang): string {
   return text(params, lang);
 }
 
+/** The fixes an import applies when asked (`?fix=`): columns swapped back, a township name's near miss. */
+export const IMPORT_FIXES = ['swap', 'township'] as const;
+export type ImportFix = (typeof IMPORT_FIXES)[number];
+
 /** A fix the importer can apply when asked (`?fix=swap,township`), or one the planner makes in the page (crs). */
 export interface Suggestion {
   fix: 'swap' | 'township' | 'crs';

@@ -18,7 +18,7 @@ import { relocateToTownships, UnplacedStationsError, type Relocation } from '../
 import { validateOpeningHours } from '../domain/opening-hours.js';
 import { recordAudit, type AuditActor } from '../db/audit.js';
 import { chineseHoursToOsm, isChineseHours } from './chinese-hours.js';
-import type { MessageCode, Params, Problem, Suggestion } from './messages.js';
+import type { ImportFix, MessageCode, Params, Problem, Suggestion } from './messages.js';
 import { labelPoint } from '../geo/label-point.js';
 import { changed, withStagedRows } from './staging.js';
 import {
@@ -123,8 +123,6 @@ export interface ImportOptions {
   /** Who imports which file: one audit entry, written in the import's own transaction. */
   audit?: { actor: AuditActor; subject: string; detail?: Record<string, unknown> };
 }
-export const IMPORT_FIXES = ['swap', 'township'] as const;
-export type ImportFix = (typeof IMPORT_FIXES)[number];
 
 /** Rows listed in an answer; the counts cover them all. */
 const PREVIEW_ROWS = 500;

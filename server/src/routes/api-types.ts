@@ -17,6 +17,7 @@ import type {
   Totals,
 } from './coverage.schema.js';
 import type { HeatmapResponse } from './heatmap.schema.js';
+import type { ImportHistory, ImportProblem, ImportResult } from './imports.schema.js';
 import type { NearbyResponse, NearbyResult } from './nearby.schema.js';
 import type { RegionCollection, RegionFeature, RegionProperties } from './regions.schema.js';
 import type { BandCollection, StationBandCollection } from './service-areas.schema.js';
@@ -114,3 +115,8 @@ export type AdoptionPreviewBody = Static<typeof AdoptionPreview>;
 export type AdoptionChangeBody = Static<typeof AdoptionChange>;
 /** POST /api/scenarios/:id/adopt */
 export type AdoptionResultBody = Static<typeof AdoptionResult>;
+
+/** POST /api/import/:kind (and its ?dryRun=true preview); GET /api/imports/history */
+export type ImportResultBody = Static<typeof ImportResult>;
+export type ImportProblemBody = Static<typeof ImportProblem>;
+export type ImportHistoryBody = Static<typeof ImportHistory>;

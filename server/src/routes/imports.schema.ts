@@ -1,10 +1,13 @@
 /** The imports' answers: a preview or result with each row's status and problems, the refusal, the history. */
-import { Type, type Static } from '@fastify/type-provider-typebox';
-import { IMPORT_FIXES, REGION_IMPORT_MODES } from '../importers/planner-data.js';
-import { CRS_VALUES } from '../importers/tables.js';
+import { Type } from '@sinclair/typebox';
+// Constants only (messages.ts imports nothing), so that the client's type check stays out of the server's code.
+import { IMPORT_FIXES } from '../importers/messages.js';
 import { NullableString, StringEnum } from './schemas.js';
 
 export const IMPORT_KINDS = ['stations', 'regions', 'population'] as const;
+/** As tables.ts CRS_VALUES and planner-data.ts REGION_IMPORT_MODES, which import the database and parsers. */
+const CRS_VALUES = ['wgs84', 'gcj02', 'bd09'] as const;
+const REGION_IMPORT_MODES = ['merge', 'replace'] as const;
 
 const fixList = Type.Array(StringEnum(IMPORT_FIXES), {
   maxItems: IMPORT_FIXES.length,
@@ -148,7 +151,3 @@ export const TemplateQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-
-export type ImportResultBody = Static<typeof ImportResult>;
-export type ImportProblemBody = Static<typeof ImportProblem>;
-export type ImportHistoryBody = Static<typeof ImportHistory>;
