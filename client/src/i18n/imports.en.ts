@@ -1,5 +1,37 @@
 import type zh from './imports.zh-CN';
 
 /** English messages of the imports area, key for key as in imports.zh-CN.ts. */
-const en: typeof zh = {};
+const en: typeof zh = {
+  template: 'Templates',
+  templateCsv: 'CSV template',
+  templateXlsx: 'Excel template',
+  templateGeojson: 'GeoJSON template',
+  previewing: 'Checking the file…',
+  previewTitle: 'Import preview (nothing written yet)',
+  file: 'File: {name}',
+  encoding: { 'utf-8': 'UTF-8', gb18030: 'GBK/GB18030' },
+  counts: '{new} new · {updated} updated · {unchanged} unchanged · {invalid} invalid',
+  removedTownships: '{n} townships not in the file will be removed',
+  replacesPoints: 'replaces the {n} population points there are now',
+  status: { new: 'new', updated: 'updated', unchanged: 'unchanged', invalid: 'invalid' },
+  rowLabel: 'Row {n}',
+  noName: '(no name)',
+  omitted: '{n} more rows with nothing to say are not listed',
+  applySwap: 'Apply: swap longitude and latitude',
+  applyTownship: 'Apply: use the close township names',
+  applyCrs: 'Read as {crs}',
+  fixesOn: 'Fixes applied: {list}',
+  fixNames: { swap: 'swapped coordinates', township: 'close township names' },
+  confirm: 'Import',
+  confirmCount: 'Import ({n} rows to write)',
+  nothingToWrite: 'Nothing to change',
+  fixFirst: 'Fix the invalid rows (or apply the suggestions) first',
+  cancel: 'Cancel',
+  done: 'Imported {name}: {created} new, {updated} updated, {unchanged} unchanged',
+  history: 'Import history',
+  historyEmpty: 'No imports yet',
+  historyLine: '{at} {user} imported {kind} “{file}”: {created} new, {updated} updated',
+  kinds: { stations: 'stations', regions: 'township boundaries', population: 'population points' },
+  severity: { error: 'error', warning: 'warning', info: 'note' },
+};
 export default en;
