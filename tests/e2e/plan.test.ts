@@ -108,5 +108,5 @@ describe.skipIf(!executablePath)('planner view in Chromium', () => {
     expect([after.lon, after.lat]).toEqual(station.geometry.coordinates);
     expect((await t.app.inject('/api/coverage')).json().totals.coveredPopulation).toBe(base.totals.coveredPopulation);
     await page.close();
-  });
+  }, 300_000);
 });

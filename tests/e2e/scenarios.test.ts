@@ -290,7 +290,10 @@ describe.skipIf(!executablePath)('scenarios in the planner view (Chromium)', () 
     expect(await page.getByTestId('scenario-name').inputValue()).toBe('张庄补点方案');
     expect(await page.locator('.off-pin').count()).toBe(1);
 
-    // The report of this scenario (导出报告): page 1 of the PDF shows a map, not a blank, and lists the changes.
+    // The report of this scenario (导出报告) at district zoom: page 1 of the PDF shows a map, not a blank, and
+    // the changes are listed.
+    const bbox = (await t.app.inject('/api/config')).json().district.bbox;
+    await page.evaluate((b) => window.__practiceMap!.fitBounds(b, { padding: 20, duration: 0 }), bbox);
     await mapSettled(page);
     await page.evaluate(() => {
       window.__printed = 0;

@@ -189,23 +189,28 @@ export const usePlanStore = defineStore('plan', () => {
     scenarioBusy.value = true;
     try {
       const body = changes();
-      scenario.value = await api<WhatIfAnswer>('/api/coverage/scenario', {
-        method: 'POST',
-        json: {
-          minutes: minutes.value,
-          mode: 'walk',
-          levels: levels.value.join(','),
-          move: body.move,
-          remove: body.remove,
-          // The what-if needs only where and what level; the other fields matter for adoption.
-          add: body.add.map((a) => ({
-            lon: a.lon,
-            lat: a.lat,
-            level: a.level ?? 'station',
-            name: a.name || undefined,
-          })),
-        },
-      });
+      // A saved scenario as it is stored (each site counted in the township chosen for it); a draft as posted.
+      const saved = current.value && !dirty.value ? current.value.id : null;
+      scenario.value =
+        saved !== null
+          ? await scenarios.coverage(saved, query.value)
+          : await api<WhatIfAnswer>('/api/coverage/scenario', {
+              method: 'POST',
+              json: {
+                minutes: minutes.value,
+                mode: 'walk',
+                levels: levels.value.join(','),
+                move: body.move,
+                remove: body.remove,
+                // The what-if needs only where and what level; the other fields matter for adoption.
+                add: body.add.map((a) => ({
+                  lon: a.lon,
+                  lat: a.lat,
+                  level: a.level ?? 'station',
+                  name: a.name || undefined,
+                })),
+              },
+            });
       error.value = null;
     } catch (err) {
       error.value = err instanceof Error ? err.message : String(err);
