@@ -127,7 +127,7 @@ describe.skipIf(!executablePath)('planner reports in Chromium', () => {
     await page.getByTestId('login-submit').click();
     await page.getByTestId('current-user').waitFor();
     await page.getByTestId('nav-plan').click();
-    await page.getByTestId('township-table').waitFor({ timeout: 30_000 });
+    await page.getByTestId('township-table').waitFor({ timeout: 120_000 });
     await mapSettled(page);
     // The print dialog would wait for a person; count the calls instead.
     await page.evaluate(() => {
@@ -136,7 +136,7 @@ describe.skipIf(!executablePath)('planner reports in Chromium', () => {
         window.__printed = (window.__printed ?? 0) + 1;
       };
     });
-  });
+  }, 300_000);
   afterAll(async () => {
     await page?.close();
     await browser?.close();
@@ -172,93 +172,104 @@ describe.skipIf(!executablePath)('planner reports in Chromium', () => {
       expect(middle.colours).toBeGreaterThan(100);
       expect(middle.ink).toBeGreaterThan(0.5);
     }
-  });
+  }, 180_000);
 
-  it.skipIf(!poppler)('导出报告 prints an A4 landscape report whose first page shows the map', async () => {
-    const coverage = (await t.app.inject('/api/coverage')).json();
-    const worst = [...coverage.regions].sort(
-      (x: any, y: any) => x.coveredPopulation / x.population - y.coveredPopulation / y.population,
-    )[0];
-    await page.getByTestId('report-export-pdf').click();
-    await page.waitForFunction(() => window.__printed === 1, null, { timeout: 30_000 });
+  it.skipIf(!poppler)(
+    '导出报告 prints an A4 landscape report whose first page shows the map',
+    async () => {
+      const coverage = (await t.app.inject('/api/coverage')).json();
+      const worst = [...coverage.regions].sort(
+        (x: any, y: any) => x.coveredPopulation / x.population - y.coveredPopulation / y.population,
+      )[0];
+      const printed = await page.evaluate(() => window.__printed ?? 0);
+      await page.getByTestId('report-export-pdf').click();
+      await page.waitForFunction((n) => window.__printed === n + 1, printed, { timeout: 60_000 });
 
-    const pdf = await page.pdf({ format: 'A4', landscape: true, printBackground: true });
-    const pdfPath = path.join(SHOTS, 'report.pdf');
-    fs.writeFileSync(pdfPath, pdf);
-    const prefix = path.join(SHOTS, 'report-page');
-    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', pdfPath, prefix]);
-    const first = decodePng(fs.readFileSync(`${prefix}.png`));
-    // A4 landscape at 60 dpi: 297 × 210 mm.
-    expect(Math.abs(first.width - (297 / 25.4) * 60)).toBeLessThan(3);
-    expect(Math.abs(first.height - (210 / 25.4) * 60)).toBeLessThan(3);
-    const map = inkIn(first, { x0: 0.3, y0: 0.3, x1: 0.7, y1: 0.7 });
-    expect(map.colours).toBeGreaterThan(50);
-    expect(map.ink).toBeGreaterThan(0.5);
+      const pdf = await page.pdf({ format: 'A4', landscape: true, printBackground: true });
+      const pdfPath = path.join(SHOTS, 'report.pdf');
+      fs.writeFileSync(pdfPath, pdf);
+      const prefix = path.join(SHOTS, 'report-page');
+      execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', pdfPath, prefix]);
+      const first = decodePng(fs.readFileSync(`${prefix}.png`));
+      // A4 landscape at 60 dpi: 297 × 210 mm.
+      expect(Math.abs(first.width - (297 / 25.4) * 60)).toBeLessThan(3);
+      expect(Math.abs(first.height - (210 / 25.4) * 60)).toBeLessThan(3);
+      const map = inkIn(first, { x0: 0.3, y0: 0.3, x1: 0.7, y1: 0.7 });
+      expect(map.colours).toBeGreaterThan(50);
+      expect(map.ink).toBeGreaterThan(0.5);
 
-    const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
-    const pages = text.split('\f').filter((p) => p.trim());
-    expect(pages.length).toBeGreaterThan(1);
-    const all = squash(text);
-    // The township table, lowest coverage first, and every township in it.
-    expect(all).toContain(squash(worst.name));
-    for (const r of coverage.regions) expect(all).toContain(squash(r.name));
-    const table = all.slice(all.indexOf('各乡镇（街道）覆盖情况'));
-    expect(table.indexOf(squash(worst.name))).toBeLessThan(
-      Math.min(...coverage.regions.filter((r: any) => r !== worst).map((r: any) => table.indexOf(squash(r.name)))),
-    );
-    // What the circle means, in plain Chinese.
-    expect(all).toContain('沿实际道路网络步行15分钟所能到达的范围');
-    expect(all).toContain('离道路超过500米的人口点无法按路网计算');
-    // The page's own buttons and sidebar are not printed.
-    expect(all).not.toContain('推荐新站址');
-    expect(all).not.toContain('导出报告');
-  });
+      const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
+      const pages = text.split('\f').filter((p) => p.trim());
+      expect(pages.length).toBeGreaterThan(1);
+      const all = squash(text);
+      // The township table, lowest coverage first, and every township in it.
+      expect(all).toContain(squash(worst.name));
+      for (const r of coverage.regions) expect(all).toContain(squash(r.name));
+      const table = all.slice(all.indexOf('各乡镇（街道）覆盖情况'));
+      expect(table.indexOf(squash(worst.name))).toBeLessThan(
+        Math.min(...coverage.regions.filter((r: any) => r !== worst).map((r: any) => table.indexOf(squash(r.name)))),
+      );
+      // What the circle means, in plain Chinese.
+      expect(all).toContain('沿实际道路网络步行15分钟所能到达的范围');
+      expect(all).toContain('离道路超过500米的人口点无法按路网计算');
+      // The page's own buttons and sidebar are not printed.
+      expect(all).not.toContain('推荐新站址');
+      expect(all).not.toContain('导出报告');
+    },
+    180_000,
+  );
 
-  it.skipIf(!poppler)('with a what-if, the report lists its changes and the change per township', async () => {
-    // Switch off a village station in the what-if (nothing is saved).
-    const station = (await t.app.inject('/api/stations?level=station'))
-      .json()
-      .features.find((f: any) => f.properties.villageName?.endsWith('村'));
-    await page.evaluate(
-      (c) => (globalThis as any).__practiceMap.jumpTo({ center: c, zoom: 13 }),
-      station.geometry.coordinates,
-    );
-    await mapSettled(page);
-    const box = (await page.getByTestId('map').boundingBox())!;
-    const p = await page.evaluate((c) => (globalThis as any).__practiceMap.project(c), station.geometry.coordinates);
-    await page.mouse.click(box.x + p.x, box.y + p.y);
-    await page.getByTestId('station-switch').click();
-    const body = {
-      minutes: 15,
-      mode: 'walk',
-      levels: 'center,institute,station',
-      remove: [station.id],
-      add: [],
-      move: [],
-    };
-    const cookie = await loginCookie(t.app, 'planner', t.accounts.planner.password);
-    const whatIf = (
-      await t.app.inject({ method: 'POST', url: '/api/coverage/scenario', headers: { cookie }, payload: body })
-    ).json();
-    const pct = `${((whatIf.totals.coveredPopulation / whatIf.totals.population) * 100).toFixed(1)}%`;
-    await page.waitForFunction(
-      (expected) => document.querySelector('[data-testid=population-coverage]')?.textContent === expected,
-      pct,
-      { timeout: 30_000 },
-    );
-    await mapSettled(page);
-    await page.getByTestId('report-export-pdf').click();
-    await page.waitForFunction(() => window.__printed === 2, null, { timeout: 30_000 });
-    const pdfPath = path.join(SHOTS, 'report-what-if.pdf');
-    fs.writeFileSync(pdfPath, await page.pdf({ format: 'A4', landscape: true, printBackground: true }));
-    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', pdfPath, `${pdfPath}-page`]);
-    const all = squash(execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' }));
-    const changes = all.slice(all.indexOf('方案调整内容'));
-    expect(changes).toContain(`停用站点${squash(station.properties.name)}`);
-    expect(all).toContain('方案增减（人）');
-    const lost = whatIf.delta.coveredPopulation;
-    expect(lost).toBeLessThan(0);
-    expect(all).toContain(`覆盖人口−${Math.abs(lost).toLocaleString('zh-CN')}`);
-    expect(all).toContain(`${whatIf.totals.coveredPopulation.toLocaleString('zh-CN')}人在服务圈内（${pct}）`);
-  });
+  it.skipIf(!poppler)(
+    'with a what-if, the report lists its changes and the change per township',
+    async () => {
+      // Switch off a village station in the what-if (nothing is saved).
+      const station = (await t.app.inject('/api/stations?level=station'))
+        .json()
+        .features.find((f: any) => f.properties.villageName?.endsWith('村'));
+      await page.evaluate(
+        (c) => (globalThis as any).__practiceMap.jumpTo({ center: c, zoom: 13 }),
+        station.geometry.coordinates,
+      );
+      await mapSettled(page);
+      const box = (await page.getByTestId('map').boundingBox())!;
+      const p = await page.evaluate((c) => (globalThis as any).__practiceMap.project(c), station.geometry.coordinates);
+      await page.mouse.click(box.x + p.x, box.y + p.y);
+      await page.getByTestId('station-switch').click();
+      const body = {
+        minutes: 15,
+        mode: 'walk',
+        levels: 'center,institute,station',
+        remove: [station.id],
+        add: [],
+        move: [],
+      };
+      const cookie = await loginCookie(t.app, 'planner', t.accounts.planner.password);
+      const whatIf = (
+        await t.app.inject({ method: 'POST', url: '/api/coverage/scenario', headers: { cookie }, payload: body })
+      ).json();
+      const pct = `${((whatIf.totals.coveredPopulation / whatIf.totals.population) * 100).toFixed(1)}%`;
+      await page.waitForFunction(
+        (expected) => document.querySelector('[data-testid=population-coverage]')?.textContent === expected,
+        pct,
+        { timeout: 90_000 },
+      );
+      await mapSettled(page);
+      await page.screenshot({ path: path.join(SHOTS, 'report-what-if-page.png') });
+      const printed = await page.evaluate(() => window.__printed ?? 0);
+      await page.getByTestId('report-export-pdf').click();
+      await page.waitForFunction((n) => window.__printed === n + 1, printed, { timeout: 60_000 });
+      const pdfPath = path.join(SHOTS, 'report-what-if.pdf');
+      fs.writeFileSync(pdfPath, await page.pdf({ format: 'A4', landscape: true, printBackground: true }));
+      execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', pdfPath, `${pdfPath}-page`]);
+      const all = squash(execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' }));
+      const changes = all.slice(all.indexOf('方案调整内容'));
+      expect(changes).toContain(`停用站点${squash(station.properties.name)}`);
+      expect(all).toContain('方案增减（人）');
+      const lost = whatIf.delta.coveredPopulation;
+      expect(lost).toBeLessThan(0);
+      expect(all).toContain(`覆盖人口−${Math.abs(lost).toLocaleString('zh-CN')}`);
+      expect(all).toContain(`${whatIf.totals.coveredPopulation.toLocaleString('zh-CN')}人在服务圈内（${pct}）`);
+    },
+    240_000,
+  );
 });
