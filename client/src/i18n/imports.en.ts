@@ -2,6 +2,7 @@ import type zh from './imports.zh-CN';
 
 /** English messages of the imports area, key for key as in imports.zh-CN.ts. */
 const en: typeof zh = {
+  choose: 'Choose a file…',
   template: 'Templates',
   templateCsv: 'CSV template',
   templateXlsx: 'Excel template',

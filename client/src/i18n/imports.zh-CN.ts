@@ -1,5 +1,6 @@
 /** Chinese messages of the imports area (merged into zh-CN.ts as `imports`). */
 export default {
+  choose: '选择文件…',
   template: '下载模板',
   templateCsv: 'CSV 模板',
   templateXlsx: 'Excel 模板',

@@ -164,11 +164,17 @@ const CATALOG = {
     (p) => `名称 ${p.name} 已是乡镇 ${p.code} 的名称`,
     (p) => `name ${p.name} is already township ${p.code}'s`,
   ],
+  'region.nameLong': [
+    (p) => `名称有 ${p.length} 个字符，最多 ${p.max} 个`,
+    (p) => `name is ${p.length} characters long; at most ${p.max}`,
+  ],
   'region.control': [() => '名称含有控制字符', () => 'name contains a control character'],
   'region.outside': [
     (p) => `超出${p.what === 'district' ? '区县范围' : '路网范围'} ${p.km} 公里（${p.box}）`,
-    (p) =>
-      `lies outside the ${p.what === 'district' ? 'district' : 'street network'}: it reaches ${p.km} km beyond its extent (${p.box})`,
+    (p) => {
+      const what = p.what === 'district' ? 'the district' : 'the street network';
+      return `lies outside ${what}: it reaches ${p.km} km beyond ${what}'s extent (${p.box})`;
+    },
   ],
   'region.farAway': [
     (p) => `距各乡镇的中部（${p.lon}, ${p.lat}）${p.km} 公里，同一区县的乡镇须在 ${p.max} 公里之内`,
@@ -306,7 +312,16 @@ export interface Problem {
 /** A problem as the API answers it: with its message in the request's language. */
 export type RenderedProblem = Problem & { message: string };
 
+/** A boundary file's problems name their feature (`params.feature`, `params.featureName`) first. */
+export function featurePrefix(params: Params, lang: Lang): string {
+  if (params.feature === undefined || params.feature === null) return '';
+  const name = params.featureName ? String(params.featureName) : '';
+  return lang === 'zh-CN'
+    ? `第 ${params.feature} 个要素${name ? `（${name}）` : ''}：`
+    : `feature ${params.feature} (${name || 'no name'}): `;
+}
+
 export const renderProblem = (p: Problem, lang: Lang): RenderedProblem => ({
   ...p,
-  message: render(p.code, p.params, lang),
+  message: featurePrefix(p.params, lang) + render(p.code, p.params, lang),
 });

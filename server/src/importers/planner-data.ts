@@ -711,11 +711,17 @@ export async function importRegions(
   const previews: RowPreview[] = [];
   const previewOf = new Map<number, RowPreview>();
   const valid: { row: number; code: string; name: string; geometry: AreaGeometry; box: BBox }[] = [];
-  /** A problem of the feature in `row`, which makes it invalid. */
+  /** A problem of the feature in `row`, which makes it invalid; its message names the feature. */
   const refuse = (row: number, field: string | null, code: MessageCode, params: Params) => {
     const preview = previewOf.get(row)!;
     preview.status = 'invalid';
-    preview.problems.push({ row, field, code, params, severity: 'error' });
+    preview.problems.push({
+      row,
+      field,
+      code,
+      params: { ...params, feature: row, featureName: preview.name },
+      severity: 'error',
+    });
   };
   const codes = new Map<string, number>();
   const names = new Map<string, number>();
@@ -737,7 +743,7 @@ export async function importRegions(
     const problem = (field: string, c: MessageCode, params: Params = {}) => refuse(row.row, field, c, params);
     const length = [...name].length;
     if (!name) problem('name', 'value.missing', { field: 'name' });
-    else if (length > limits.nameLength) problem('name', 'value.tooLong', { field: 'name', max: limits.nameLength });
+    else if (length > limits.nameLength) problem('name', 'region.nameLong', { length, max: limits.nameLength });
     else if (/\p{Cc}/u.test(name)) problem('name', 'region.control');
     else if (names.has(name)) problem('name', 'region.nameTwice', { name, other: names.get(name)! });
     if (name && !names.has(name)) names.set(name, row.row);

@@ -12,7 +12,7 @@ import { TextDecoder } from 'node:util';
 import { parse } from 'csv-parse';
 import type ExcelJS from 'exceljs';
 import gcoord from 'gcoord';
-import { render, type Lang, type MessageCode, type Params, type Problem } from './messages.js';
+import { featurePrefix, render, type Lang, type MessageCode, type Params, type Problem } from './messages.js';
 
 export type TableFormat = 'csv' | 'xlsx' | 'geojson';
 export type Crs = 'wgs84' | 'gcj02' | 'bd09';
@@ -80,10 +80,14 @@ export class ImportError extends Error {
 
   /** Each row with its errors, in English (the CLI prints one line per row). */
   get rows(): { row: number; message: string }[] {
-    const byRow = new Map<number, string[]>();
-    for (const p of this.problems)
-      if (p.severity === 'error') byRow.set(p.row, [...(byRow.get(p.row) ?? []), render(p.code, p.params, 'cli')]);
-    return [...byRow].map(([row, messages]) => ({ row, message: messages.join('; ') }));
+    const byRow = new Map<number, { prefix: string; messages: string[] }>();
+    for (const p of this.problems) {
+      if (p.severity !== 'error') continue;
+      const entry = byRow.get(p.row) ?? { prefix: featurePrefix(p.params, 'cli'), messages: [] };
+      entry.messages.push(render(p.code, p.params, 'cli'));
+      byRow.set(p.row, entry);
+    }
+    return [...byRow].map(([row, { prefix, messages }]) => ({ row, message: prefix + messages.join('; ') }));
   }
 }
 
