@@ -307,12 +307,12 @@ describe.each(testDialects)('replacing the townships on %s', (dialect) => {
   });
   afterAll(async () => t?.close());
 
-  const replace = (features: unknown[]) =>
+  const replace = (features: unknown[], language = 'en') =>
     t.app.inject({
       method: 'POST',
       url: '/api/import/regions?mode=replace',
       payload: JSON.stringify({ type: 'FeatureCollection', features }),
-      headers: { 'content-type': 'application/geo+json', cookie: planner },
+      headers: { 'content-type': 'application/geo+json', cookie: planner, 'accept-language': language },
     });
   const asFeature = (tw: Township, code = tw.code, name = tw.name) => ({
     type: 'Feature',
@@ -328,6 +328,15 @@ describe.each(testDialects)('replacing the townships on %s', (dialect) => {
     expect(error.code).toBe('INVALID_FILE');
     expect(error.message).toMatch(/^Nothing was imported: [0-9]+ stations would be left in no township: /);
     expect(error.message).toContain('Add the townships that contain them to the file');
+    // The page's default language says all of it in Chinese: only the stations' names and positions remain.
+    const zh = (
+      await replace(
+        townships.slice(1).map((tw) => asFeature(tw)),
+        'zh-CN',
+      )
+    ).json().error.message;
+    expect(zh).toMatch(/^未导入任何数据：[0-9]+ 个站点将不属于任何乡镇：/);
+    expect(zh).not.toMatch(/station|township|would|Nothing/);
     expect(await snapshot(t.database.db)).toEqual(before);
   });
 
@@ -342,10 +351,12 @@ describe.each(testDialects)('replacing the townships on %s', (dialect) => {
     const population = before.regions.find((r) => r.code === a.code)!.population;
     const res = await replace([asFeature(a, '379901960000', `${a.name}（新）`), ...rest.map((tw) => asFeature(tw))]);
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toEqual({
+    // The townships sent again as they are count as unchanged, not as updated.
+    expect(res.json()).toMatchObject({
       kind: 'regions',
       created: 1,
-      updated: rest.length,
+      updated: 0,
+      counts: { new: 1, updated: 0, unchanged: rest.length, invalid: 0 },
       removed: 1,
       relocated: {
         stations: stations.length,

@@ -229,9 +229,11 @@ const CATALOG = {
       `The file has ${p.count} positions in all; a boundary file may have at most ${p.max} (simplify it, e.g. mapshaper -simplify 10%)`,
   ],
   'file.unplaced': [
-    (p) => `未导入任何数据：${p.detail}。请把包含它们的乡镇加入文件，或先移动或删除这些站点`,
     (p) =>
-      `Nothing was imported: ${p.detail}. Add the townships that contain them to the file, or move or delete those stations first`,
+      `未导入任何数据：${p.count} 个站点将不属于任何乡镇：${p.list}${p.more}。请把包含它们的乡镇加入文件，或先移动或删除这些站点`,
+    (p) =>
+      `Nothing was imported: ${p.count} station${p.count === 1 ? '' : 's'} would be left in no township: ${p.list}${p.more}. ` +
+      'Add the townships that contain them to the file, or move or delete those stations first',
   ],
   'header.twice': [
     (p) => `第 ${p.row} 行：表头 ${p.detailZh} 重复出现，每个列名只能出现一次`,

@@ -889,7 +889,17 @@ export async function importRegions(
       relocated = await relocateToTownships(trx, valid, removed, 'all', now);
     } catch (err) {
       if (err instanceof UnplacedStationsError)
-        throw new ImportError({ code: 'file.unplaced', params: { detail: err.message } });
+        throw new ImportError({
+          code: 'file.unplaced',
+          params: {
+            count: err.stations.length,
+            list: err.stations
+              .slice(0, 10)
+              .map((st) => `${st.name} (id ${st.id}, ${st.lon.toFixed(5)}, ${st.lat.toFixed(5)})`)
+              .join(', '),
+            more: err.stations.length > 10 ? ', …' : '',
+          },
+        });
       throw err;
     }
     for (const code of removed) await trx.deleteFrom('regions').where('code', '=', code).execute();
