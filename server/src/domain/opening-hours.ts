@@ -19,6 +19,7 @@
  * Sun times (sunrise, dusk…) are refused too: with coordinates the library computes them as instants
  * and reads them in the process's time zone; without, it assumes 06:00 and 18:00.
  */
+import { chineseHoursToOsm } from './chinese-hours.js';
 import OpeningHours, { type nominatim_object } from 'opening_hours';
 import { holidaySelector } from './china-holidays.js';
 
@@ -239,127 +240,10 @@ export function validateOpeningHours(text: string): string | null {
   return problem;
 }
 
-const FULL_WIDTH: Record<string, string> = {
-  '，': ',',
-  '；': ';',
-  '：': ':',
-  '（': '(',
-  '）': ')',
-  '～': '~',
-  '－': '-',
-  '—': '-',
-  '–': '-',
-  '\u3000': ' ',
-};
-const WEEKDAYS = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'];
-const DAY_CODES: Record<string, string> = {
-  一: 'Mo',
-  二: 'Tu',
-  三: 'We',
-  四: 'Th',
-  五: 'Fr',
-  六: 'Sa',
-  日: 'Su',
-  天: 'Su',
-};
-WEEKDAYS.forEach((code, i) => (DAY_CODES[String(i + 1)] = code));
-const DAY_WORDS: Record<string, string> = {
-  每天: 'Mo-Su',
-  每日: 'Mo-Su',
-  天天: 'Mo-Su',
-  全周: 'Mo-Su',
-  工作日: 'Mo-Fr',
-  周末: 'Sa,Su',
-  双休日: 'Sa,Su',
-  法定节假日: 'PH',
-  节假日: 'PH',
-  节日: 'PH',
-};
-/** A clock time: period, hour, then ":MM", "点半" or "点/时[MM分]" (5 groups). */
-const TIME = String.raw`(上午|早上|中午|下午|晚上)?(\d{1,2})(?::(\d{2})|(点半)|[点时](?:(\d{1,2})分?)?)`;
-const TO = String.raw`\s*(?:至|到|-|~)\s*`;
-/** The Chinese forms understood, tried in this order at each position. */
-const TOKENS: [kind: string, re: RegExp][] = (
-  [
-    ['skip', String.raw`[\s,、;()]+|开放时间:?|时间:?`],
-    ['holidaysOff', '(?:法定)?节假日除外'],
-    ['off', '不开放|休息|闭馆|休馆|关闭|闭店|关门'],
-    ['allDay', '全天24小时|24小时(?:开放)?|全天(?:开放)?'],
-    ['skip', '开放|开馆|营业|办公'],
-    ['days', `(?:周|星期|礼拜)([一二三四五六日天1-7])(?:${TO}(?:周|星期|礼拜)?([一二三四五六日天1-7]))?`],
-    ['dayWord', Object.keys(DAY_WORDS).join('|')],
-    ['span', `${TIME}${TO}${TIME}`],
-  ] as const
-).map(([kind, source]) => [kind, new RegExp(source, 'y')]);
-
-/** "HH:MM" from the 5 groups of a TIME (下午, 晚上 and 中午 before 11 move it past noon); null if invalid. */
-function clock([period, h, mm, half, m2]: (string | undefined)[]): string | null {
-  let hour = Number(h);
-  const minute = half ? 30 : Number(mm ?? m2 ?? 0);
-  if ((period === '下午' || period === '晚上' || (period === '中午' && hour < 11)) && hour < 12) hour += 12;
-  if (hour > 24 || minute > 59 || (hour === 24 && minute > 0)) return null;
-  return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
-}
-
-interface ChineseRule {
-  days: string[];
-  times: string[];
-  off: boolean;
-  allDay: boolean;
-}
-
 /**
- * The common Chinese ways of writing hours in OSM syntax: "周一至周五 9:00-17:00" -> "Mo-Fr 09:00-17:00",
- * "周一至五 8:30-11:30，14:00-17:30；周六 9:00-12:00", "每天/工作日/周末 …", "下午2:00-5:30",
- * "全天"/"24小时" -> "24/7", "周一闭馆" -> "Mo off", "节假日休息"/"节假日除外" -> "PH off", days alone
- * "周一至周五" -> "Mo-Fr unknown" (open those days, hours not given). A later day starts a new rule, as in OSM. Text without Chinese characters, or with anything not understood, is
- * returned as given (trimmed).
+ * The OSM spelling of hours written the common Chinese ways ("周一至周五 9:00-17:00" -> "Mo-Fr 09:00-17:00";
+ * chinese-hours.ts has the forms); anything else, or a Chinese form not understood, is returned as given (trimmed).
  */
 export function normalizeOpeningHours(text: string): string {
-  const value = text.trim();
-  if (!/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/.test(value)) return value;
-  const src = value.replace(/[，；：（）～－—–\u3000]/g, (c) => FULL_WIDTH[c]);
-  const rules: ChineseRule[] = [];
-  const fresh = (): ChineseRule => ({ days: [], times: [], off: false, allDay: false });
-  const hasBody = (r: ChineseRule) => r.times.length > 0 || r.off || r.allDay;
-  let rule = fresh();
-  let holidaysOff = false;
-  for (let at = 0; at < src.length;) {
-    let kind = '';
-    let m: RegExpExecArray | null = null;
-    for (const [k, re] of TOKENS) {
-      re.lastIndex = at;
-      if ((m = re.exec(src))) {
-        kind = k;
-        break;
-      }
-    }
-    if (!m) return value;
-    at += m[0].length;
-    if ((kind === 'days' || kind === 'dayWord') && hasBody(rule)) {
-      rules.push(rule);
-      rule = fresh();
-    }
-    if (kind === 'holidaysOff') holidaysOff = true;
-    else if (kind === 'off') rule.off = true;
-    else if (kind === 'allDay') rule.allDay = true;
-    else if (kind === 'days') rule.days.push(DAY_CODES[m[1]] + (m[2] ? `-${DAY_CODES[m[2]]}` : ''));
-    else if (kind === 'dayWord') rule.days.push(DAY_WORDS[m[0]]);
-    else if (kind === 'span') {
-      // An end without its own period takes the start's ("下午2:00-5:30").
-      const from = clock(m.slice(1, 6));
-      const to = clock([m[6] ?? m[1], ...m.slice(7, 11)]);
-      if (!from || !to) return value;
-      rule.times.push(`${from}-${to}`);
-    }
-  }
-  if (hasBody(rule) || rule.days.length) rules.push(rule);
-  if (!rules.length && !holidaysOff) return value;
-  const out = rules.map((r) => {
-    // Days without times ("周一至周五"): open those days at hours not given, closed the others.
-    const body = r.off ? 'off' : r.allDay ? '00:00-24:00' : r.times.join(',') || 'unknown';
-    return r.days.length ? `${r.days.join(',')} ${body}` : body === '00:00-24:00' ? '24/7' : body;
-  });
-  if (holidaysOff) out.push('PH off');
-  return out.join('; ');
+  return chineseHoursToOsm(text) ?? text.trim();
 }

@@ -17,7 +17,7 @@ import { beyondM, formatBox, reachM } from '../geo/extent.js';
 import { relocateToTownships, UnplacedStationsError, type Relocation } from '../db/regions.js';
 import { validateOpeningHours } from '../domain/opening-hours.js';
 import { recordAudit, type AuditActor } from '../db/audit.js';
-import { chineseHoursToOsm, isChineseHours } from './chinese-hours.js';
+import { chineseHoursToOsm, isChineseHours } from '../domain/chinese-hours.js';
 import type { ImportFix, MessageCode, Params, Problem, Suggestion } from './messages.js';
 import { labelPoint } from '../geo/label-point.js';
 import { changed, withStagedRows } from './staging.js';

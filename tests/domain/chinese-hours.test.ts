@@ -1,6 +1,6 @@
-/** Chinese opening hours -> OSM opening_hours (importers/chinese-hours.ts): a table of forms offices write. */
+/** Chinese opening hours -> OSM opening_hours (domain/chinese-hours.ts): a table of forms offices write. */
 import { describe, expect, it } from 'vitest';
-import { chineseHoursToOsm } from '../../server/src/importers/chinese-hours.js';
+import { chineseHoursToOsm } from '../../server/src/domain/chinese-hours.js';
 import { validateOpeningHours } from '../../server/src/domain/opening-hours.js';
 
 const CONVERTED: [string, string][] = [
