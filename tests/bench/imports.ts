@@ -16,7 +16,9 @@ export async function importBench(rows: number, existing: number, dialect: Diale
   try {
     const places = await townshipPlaces(t.database.db);
     await seedStations(t.database.db, places, existing);
-    const csv = stationSheet(places, rows, existing - Math.min(existing, Math.floor(rows / 2)));
+    // Encoded before the health poller starts: the poller shares this process, and undici turning a 2 MB
+    // string into bytes is the client's own pause, not the server's.
+    const csv = Buffer.from(stationSheet(places, rows, existing - Math.min(existing, Math.floor(rows / 2))));
     await t.app.listen({ port, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     const cookie = await loginCookie(t.app, 'planner', t.accounts.planner.password);
