@@ -1,8 +1,17 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { openSqliteReader } from '../db/dialect.js';
+import type { Database } from '../db/schema.js';
 import { TAGS } from './schemas.js';
 
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // On SQLite the check reads through a connection of its own, so a long write transaction on the app's
+  // connection does not make the server look unhealthy (opened on first use: the file may not exist yet).
+  let sqliteReader: Kysely<Database> | null = null;
+  const reader = () => (app.dialect === 'sqlite' ? (sqliteReader ??= openSqliteReader(app.config.dataDir)) : app.db);
+  app.addHook('onClose', async () => {
+    await sqliteReader?.destroy();
+  });
   app.get(
     '/health',
     {
@@ -32,8 +41,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => {
-      await sql`select 1`.execute(app.db);
-      const demo = await app.db.selectFrom('meta').select('value').where('key', '=', 'demo_seed').executeTakeFirst();
+      const db = reader();
+      await sql`select 1`.execute(db);
+      const demo = await db.selectFrom('meta').select('value').where('key', '=', 'demo_seed').executeTakeFirst();
       const n = app.network;
       return {
         status: 'ok' as const,
