@@ -5,19 +5,20 @@
  */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { api, type CoverageSummary, type ScenarioSummary, type ServiceCategory, type StationLevel } from '../api';
+import {
+  api,
+  type AdoptionChange,
+  type AdoptionPreview,
+  type AdoptionResult,
+  type CoverageSummary,
+  type Scenario,
+  type ScenarioListItem,
+  type ScenarioSite,
+  type ScenarioSummary,
+} from '../api';
 
-/** A hypothetical site, as stored in a scenario (the contract's ScenarioSite). */
-export interface ScenarioSite {
-  lon: number;
-  lat: number;
-  level?: StationLevel;
-  name?: string;
-  regionCode?: string;
-  services?: ServiceCategory[];
-  hours?: string;
-  address?: string;
-}
+// The scenarios' shapes come from the server's schemas (routes/scenarios.schema.ts).
+export type { AdoptionChange, AdoptionPreview, AdoptionResult, Scenario, ScenarioListItem, ScenarioSite };
 export interface ScenarioMove {
   id: number;
   lon: number;
@@ -28,48 +29,7 @@ export interface ScenarioChangesBody {
   move: ScenarioMove[];
   remove: number[];
 }
-export interface UserRef {
-  id: number;
-  username: string;
-}
-export interface Scenario extends ScenarioChangesBody {
-  id: number;
-  name: string;
-  owner: UserRef;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  adoptedAt: string | null;
-  adoptedBy: UserRef | null;
-}
-export type ScenarioListItem = Omit<Scenario, 'add' | 'move' | 'remove'> & {
-  counts: { add: number; move: number; remove: number };
-};
-
-export type MissingField = 'name' | 'level' | 'regionCode' | 'services' | 'hours';
-export interface AdoptionChange {
-  kind: 'add' | 'move' | 'remove';
-  index?: number;
-  stationId?: number;
-  name: string;
-  level: StationLevel;
-  regionCode: string | null;
-  regionName: string | null;
-  from?: [number, number];
-  to?: [number, number];
-  missing: MissingField[];
-}
-export interface AdoptionPreview {
-  version: number;
-  ready: boolean;
-  changes: AdoptionChange[];
-}
-export interface AdoptionResult {
-  created: number[];
-  moved: number[];
-  closed: number[];
-  scenario: Scenario;
-}
+export type MissingField = AdoptionChange['missing'][number];
 
 /** A village (population point) whose status the scenario changes. */
 export interface VillageChange {
