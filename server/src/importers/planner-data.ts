@@ -967,25 +967,40 @@ export async function importPopulation(
   }
   // A population file is the whole picture: it replaces the points before it. A row is "unchanged" when a
   // point of its township has its name, place and people, "updated" when one has its name only.
-  const before = new Map<string, { lon: number; lat: number; population: number }[]>();
+  // Counted per township and name, and per exact place and people, in one pass each: a file (or a table)
+  // of thousands of points of one name must not cost a scan per row. Exact matches are taken first.
+  const before = new Map<string, { left: number; exact: Map<string, number> }>();
+  let total = 0;
   for (const x of await db
     .selectFrom('population_points')
     .select(['name', 'township_code', 'lon', 'lat', 'population'])
-    .execute())
-    before.set(`${x.township_code}|${x.name}`, [...(before.get(`${x.township_code}|${x.name}`) ?? []), x]);
-  let matched = 0;
+    .execute()) {
+    const key = `${x.township_code}|${x.name}`;
+    const entry = before.get(key) ?? before.set(key, { left: 0, exact: new Map() }).get(key)!;
+    const place = `${x.lon}|${x.lat}|${x.population}`;
+    entry.left++;
+    entry.exact.set(place, (entry.exact.get(place) ?? 0) + 1);
+    total++;
+  }
+  const inexact: { preview: RowPreview; entry: { left: number } | undefined }[] = [];
   for (const { preview, point } of valid) {
-    const same = before.get(`${point.township_code}|${point.name}`);
-    const k = same?.findIndex((x) => x.lon === point.lon && x.lat === point.lat && x.population === point.population);
-    if (!same?.length) preview.status = 'new';
-    else {
-      same.splice(k !== undefined && k >= 0 ? k : 0, 1);
-      preview.status = k !== undefined && k >= 0 ? 'unchanged' : 'updated';
-      matched++;
-    }
+    await pacer.tick();
+    const entry = before.get(`${point.township_code}|${point.name}`);
+    const place = `${point.lon}|${point.lat}|${point.population}`;
+    const n = entry?.exact.get(place) ?? 0;
+    if (entry && n > 0) {
+      entry.exact.set(place, n - 1);
+      entry.left--;
+      preview.status = 'unchanged';
+    } else inexact.push({ preview, entry });
+  }
+  for (const { preview, entry } of inexact) {
+    if (entry && entry.left > 0) {
+      entry.left--;
+      preview.status = 'updated';
+    } else preview.status = 'new';
   }
   const counts = countsOf(previews);
-  const total = [...before.values()].reduce((n, list) => n + list.length, 0) + matched;
   const answer = {
     kind: 'population' as const,
     encoding,
